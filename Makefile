@@ -1,0 +1,51 @@
+# Developer entry points. Recipes run in bash with -e/pipefail so a failing
+# step (including a failing `dev-db.sh start` in a pipeline) stops the target.
+SHELL := /bin/bash
+.SHELLFLAGS := -e -o pipefail -c
+.DEFAULT_GOAL := build
+
+DOTNET ?= dotnet
+CONFIG ?= etc/dialer.json
+DIALER = $(DOTNET) src/Dialer.Host/bin/Debug/net10.0/dialer.dll
+DB = bash etc/dev-db.sh
+
+# Admin API token for local runs only; override for anything shared.
+DIALER_ADMIN_TOKEN ?= dev-admin-token
+export DIALER_ADMIN_TOKEN
+
+.PHONY: build db db-stop migrate run test clean
+
+build:
+	$(DOTNET) build Dialer.sln -nologo -v minimal
+
+# Private MariaDB (see etc/dev-db.conf); `start` is idempotent and its last
+# stdout line is the connection string.
+db:
+	$(DB) start
+
+db-stop:
+	$(DB) stop
+
+migrate: build db
+	Dialer__Database__ConnectionString="$$( $(DB) start | tail -n1 )" $(DIALER) migrate --config $(CONFIG)
+
+# One shell so the exported connection string reaches every step; exec so
+# Ctrl-C goes straight to the server.
+run: build
+	cs="$$( $(DB) start | tail -n1 )"; \
+	export Dialer__Database__ConnectionString="$$cs"; \
+	$(DIALER) migrate --config $(CONFIG); \
+	$(DIALER) demo load --config $(CONFIG); \
+	echo "Admin API: http://127.0.0.1:8080  token: $$DIALER_ADMIN_TOKEN"; \
+	echo "  try: curl -H \"Authorization: Bearer $$DIALER_ADMIN_TOKEN\" http://127.0.0.1:8080/api/trunks"; \
+	exec $(DIALER) serve --config $(CONFIG)
+
+# Tests get the server via DIALER_TEST_DB and create/drop their own databases.
+# The dotnet test exit status is the target's result.
+test: db
+	rm -rf TestResults
+	DIALER_TEST_DB="$$( $(DB) start | tail -n1 )" $(DOTNET) test Dialer.sln -nologo --logger "trx" --results-directory TestResults
+
+clean:
+	find src tests -type d \( -name bin -o -name obj \) -prune -exec rm -rf {} +
+	rm -rf TestResults

@@ -1,0 +1,27 @@
+using Dialer.Host.Api;
+using Dialer.Host.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace Dialer.Host.Hosting;
+
+/// <summary>Builds the `dialer serve` process: admin API now; the SIP edge and jobs join here.</summary>
+public static class DialerApp
+{
+    public static WebApplication Build(IConfiguration configuration)
+    {
+        var options = DialerConfiguration.Options(configuration);
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = Directory.GetCurrentDirectory() });
+        builder.Configuration.Sources.Clear();
+        builder.Configuration.AddConfiguration(configuration);
+        builder.WebHost.UseUrls(options.Admin.Url);
+        // Admin bodies are small JSON documents; refuse anything larger early.
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 1024 * 1024);
+        builder.Services.AddSingleton<IValidateOptions<DialerOptions>, DialerOptionsValidator>();
+        builder.Services.AddOptions<DialerOptions>().Bind(configuration.GetSection(DialerOptions.Section)).ValidateOnStart();
+        builder.Services.AddDialerPeers(options);
+        builder.Services.AddDialerAdminApi(Environment.GetEnvironmentVariable(BootstrapToken.Variable));
+        var app = builder.Build();
+        app.UseDialerAdminApi();
+        return app;
+    }
+}

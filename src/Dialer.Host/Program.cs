@@ -1,0 +1,13 @@
+using System.CommandLine;
+using Dialer.Host.Cli;
+
+var root = new RootCommand("Dialer: trunk and phone peer manager for outbound call centers");
+root.Options.Add(CliOptions.Config);
+root.Subcommands.Add(ServeCommand.Create());
+root.Subcommands.Add(MigrateCommand.Create());
+root.Subcommands.Add(DemoCommand.Create());
+root.Subcommands.Add(PhoneCommands.Create());
+root.Subcommands.Add(TrunkCommands.Create());
+root.Subcommands.Add(CampaignCommands.Create());
+root.Subcommands.Add(TokenCommands.Create());
+return await root.Parse(args).InvokeAsync();

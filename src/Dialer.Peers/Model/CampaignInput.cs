@@ -1,0 +1,18 @@
+namespace Dialer.Peers.Model;
+
+/// <summary>A campaign as an admin writes it, before validation.</summary>
+public sealed class CampaignInput
+{
+    public string? Name { get; set; }
+    public string? Description { get; set; }
+    public bool? Active { get; set; }
+    public List<AllocationInput>? Allocations { get; set; }
+}
+
+/// <summary>One allocation; <see cref="Trunk"/> comes from the URL on PUT /api/campaigns/{name}/trunks/{trunk}.</summary>
+public sealed class AllocationInput
+{
+    public string? Trunk { get; set; }
+    public int? Reserved { get; set; }
+    public string? Restriction { get; set; }
+}

@@ -1,0 +1,18 @@
+namespace Dialer.Peers.Model;
+
+/// <summary>
+/// A phone peer as an admin writes it (API JSON body or CLI options), before validation.
+/// Every property is optional here so that validation can name each missing or bad field.
+/// </summary>
+public sealed class PhoneInput
+{
+    public string? Extension { get; set; }
+    public string? DisplayName { get; set; }
+    /// <summary>Write-only. Required on create; on replace, null keeps the stored credentials.</summary>
+    public string? Password { get; set; }
+    public string? AuthUsername { get; set; }
+    public string? Realm { get; set; }
+    public List<string>? Codecs { get; set; }
+    public int? MaxContacts { get; set; }
+    public bool? Active { get; set; }
+}

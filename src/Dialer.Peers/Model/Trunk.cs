@@ -1,0 +1,65 @@
+namespace Dialer.Peers.Model;
+
+/// <summary>A trunk peer: a carrier link with its caps, identity rules and servers.</summary>
+public sealed record Trunk(
+    string Name,
+    string Description,
+    int ChannelCap,
+    int CpsCap,
+    IReadOnlyList<string> Codecs,
+    string DialPrefix,
+    IReadOnlyList<Cidr> Acl,
+    TrunkAuth? Auth,
+    CallOriginHeader CallOriginHeader,
+    RuriTransform RuriTransform,
+    string FromUser,
+    string FromDomain,
+    ProbePolicy Probe,
+    IReadOnlyList<TrunkServer> Servers,
+    bool Active,
+    long Version);
+
+/// <summary>
+/// Outbound digest credentials the edge uses when a carrier challenges. In a write, a null
+/// <see cref="Password"/> keeps the stored secret; read back it is the decrypted secret.
+/// </summary>
+public sealed record TrunkAuth(string Username, string? Password)
+{
+    public override string ToString() => $"TrunkAuth {{ Username = {Username}, Password = *** }}";
+}
+
+/// <summary>Request-URI rewrite towards the carrier: strip leading digits, then add a prefix and URI parameters.</summary>
+public sealed record RuriTransform(int Strip, string Prefix, string Params)
+{
+    public static readonly RuriTransform None = new(0, "", "");
+}
+
+/// <summary>
+/// OPTIONS probing of the trunk's servers, with Kamailio dispatcher semantics: down after
+/// <see cref="FailThreshold"/> failures, up after <see cref="RecoverThreshold"/> successes.
+/// </summary>
+public sealed record ProbePolicy(
+    int IntervalSeconds,
+    int TimeoutMs,
+    int FailThreshold,
+    int RecoverThreshold,
+    int LagMs,
+    string AliveCodes)
+{
+    /// <summary>
+    /// Any answer 200-499 shows the server is alive: carriers often refuse OPTIONS with 403, 404 or 405,
+    /// yet carry calls. 5xx and 6xx, timeouts and transport errors count as failures.
+    /// </summary>
+    public static readonly ProbePolicy Default = new(30, 2000, 3, 2, 500, "200-499");
+}
+
+/// <summary>One SIP address of a trunk. <see cref="Port"/> null means "locate by DNS SRV" (RFC 3263).</summary>
+public sealed record TrunkServer(
+    string Host,
+    int? Port,
+    SipTransport Transport,
+    SipScheme Scheme,
+    string OutboundProxy,
+    int Priority,
+    int Weight,
+    bool Active);

@@ -1,0 +1,140 @@
+using System.Data;
+using Dapper;
+using Dialer.Peers.Model;
+using Dialer.Peers.Validation;
+using MySql.Data.MySqlClient;
+
+namespace Dialer.Peers.Storage;
+
+public sealed partial class PeerRepository
+{
+    private const string PhoneColumns =
+        "id, extension, display_name, auth_username, realm, ha1_md5, ha1_sha256, codecs, max_contacts, active, row_version";
+
+    public async Task<Page<Phone>> ListPhonesAsync(PageQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        const string Where = "WHERE (@Active IS NULL OR active = @Active) AND (@Like IS NULL OR extension LIKE @Like OR display_name LIKE @Like)";
+        var args = new { query.Active, Like = query.LikePattern, query.Limit, query.Offset };
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<PhoneRow>(
+            $"SELECT {PhoneColumns} FROM phones {Where} ORDER BY LENGTH(extension), extension LIMIT @Limit OFFSET @Offset", args);
+        var total = await connection.ExecuteScalarAsync<long>($"SELECT COUNT(*) FROM phones {Where}", args);
+        return new Page<Phone>(rows.Select(r => r.ToPhone()).ToList(), total);
+    }
+
+    public async Task<Phone?> GetPhoneAsync(string extension, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<PhoneRow>(
+            $"SELECT {PhoneColumns} FROM phones WHERE extension = @extension", new { extension });
+        return row?.ToPhone();
+    }
+
+    public async Task<Phone> CreatePhoneAsync(PhoneDraft draft, string actor, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(draft);
+        var credentials = draft.Credentials ?? throw ValidationErrors.Failure("password", "is required when a phone is created");
+        try
+        {
+            return await database.WriteAsync(async (connection, transaction, version) =>
+            {
+                await connection.ExecuteAsync("""
+                    INSERT INTO phones (extension, display_name, auth_username, realm, ha1_md5, ha1_sha256, codecs,
+                        max_contacts, active, row_version, created_at, updated_at)
+                    VALUES (@Extension, @DisplayName, @AuthUsername, @Realm, @Ha1Md5, @Ha1Sha256, @Codecs,
+                        @MaxContacts, @Active, @version, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))
+                    """, PhoneArgs(draft, credentials, version), transaction);
+                var phone = ToPhone(draft, credentials, version);
+                await Audit.WriteAsync(connection, transaction, actor, "phone", phone.Extension, "create", version, null, AuditViews.Of(phone));
+                return phone;
+            }, cancellationToken);
+        }
+        catch (MySqlException error) when (IsDuplicate(error))
+        {
+            throw new PeerConflictException($"phone {draft.Extension} already exists", error) { Field = "extension" };
+        }
+    }
+
+    /// <param name="draft">The validated phone.</param>
+    /// <param name="expectedVersion">From If-Match; null replaces whatever is stored.</param>
+    /// <param name="actor">Who changes it, for the audit log.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    public Task<Phone> ReplacePhoneAsync(PhoneDraft draft, long? expectedVersion, string actor, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(draft);
+        return database.WriteAsync(async (connection, transaction, version) =>
+        {
+            var before = await LockPhoneAsync(connection, transaction, draft.Extension);
+            CheckVersion(expectedVersion, before.Version, $"phone {draft.Extension}");
+            if (draft.Credentials is null && (before.AuthUsername != draft.AuthUsername || before.Realm != draft.Realm))
+            {
+                throw ValidationErrors.Failure("password", "is required when authUsername or realm changes");
+            }
+            var credentials = draft.Credentials ?? before.Credentials;
+            await connection.ExecuteAsync("""
+                UPDATE phones SET display_name = @DisplayName, auth_username = @AuthUsername, realm = @Realm,
+                    ha1_md5 = @Ha1Md5, ha1_sha256 = @Ha1Sha256, codecs = @Codecs, max_contacts = @MaxContacts,
+                    active = @Active, row_version = @version, updated_at = UTC_TIMESTAMP(6)
+                WHERE extension = @Extension
+                """, PhoneArgs(draft, credentials, version), transaction);
+            var after = ToPhone(draft, credentials, version);
+            await Audit.WriteAsync(connection, transaction, actor, "phone", after.Extension, "update", version,
+                AuditViews.Of(before), AuditViews.Of(after));
+            return after;
+        }, cancellationToken);
+    }
+
+    public Task DeletePhoneAsync(string extension, long? expectedVersion, string actor, CancellationToken cancellationToken = default) =>
+        database.WriteAsync(async (connection, transaction, version) =>
+        {
+            var before = await LockPhoneAsync(connection, transaction, extension);
+            CheckVersion(expectedVersion, before.Version, $"phone {extension}");
+            await connection.ExecuteAsync("DELETE FROM phones WHERE extension = @extension", new { extension }, transaction);
+            await Audit.WriteAsync(connection, transaction, actor, "phone", extension, "delete", version, AuditViews.Of(before), null);
+            return true;
+        }, cancellationToken);
+
+    private static async Task<Phone> LockPhoneAsync(IDbConnection connection, IDbTransaction transaction, string extension)
+    {
+        var row = await connection.QuerySingleOrDefaultAsync<PhoneRow>(
+            $"SELECT {PhoneColumns} FROM phones WHERE extension = @extension FOR UPDATE", new { extension }, transaction);
+        return row?.ToPhone() ?? throw new PeerNotFoundException($"phone {extension} does not exist");
+    }
+
+    private static object PhoneArgs(PhoneDraft draft, PhoneCredentials credentials, long version) => new
+    {
+        draft.Extension,
+        draft.DisplayName,
+        draft.AuthUsername,
+        draft.Realm,
+        credentials.Ha1Md5,
+        credentials.Ha1Sha256,
+        Codecs = JoinCodecs(draft.Codecs),
+        draft.MaxContacts,
+        draft.Active,
+        version,
+    };
+
+    private static Phone ToPhone(PhoneDraft draft, PhoneCredentials credentials, long version) =>
+        new(draft.Extension, draft.DisplayName, draft.AuthUsername, draft.Realm, credentials, draft.Codecs,
+            draft.MaxContacts, draft.Active, version);
+
+    private sealed class PhoneRow
+    {
+        public long Id { get; set; }
+        public string Extension { get; set; } = "";
+        public string DisplayName { get; set; } = "";
+        public string AuthUsername { get; set; } = "";
+        public string Realm { get; set; } = "";
+        public string Ha1Md5 { get; set; } = "";
+        public string Ha1Sha256 { get; set; } = "";
+        public string Codecs { get; set; } = "";
+        public int MaxContacts { get; set; }
+        public bool Active { get; set; }
+        public long RowVersion { get; set; }
+
+        public Phone ToPhone() => new(Extension, DisplayName, AuthUsername, Realm, new PhoneCredentials(Ha1Md5, Ha1Sha256),
+            SplitCodecs(Codecs), MaxContacts, Active, RowVersion);
+    }
+}

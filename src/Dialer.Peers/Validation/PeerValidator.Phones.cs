@@ -1,0 +1,68 @@
+using Dialer.Peers.Model;
+using Dialer.Peers.Security;
+
+namespace Dialer.Peers.Validation;
+
+/// <summary>The one place where admin input becomes a valid peer; the API and the CLI both call it.</summary>
+public static partial class PeerValidator
+{
+    /// <param name="input">What the admin sent.</param>
+    /// <param name="extension">The extension from the URL on replace; null on create.</param>
+    /// <param name="existing">The stored phone on replace, to tell whether credentials may be kept.</param>
+    /// <param name="defaults">Defaults for fields left out.</param>
+    public static PhoneDraft Phone(PhoneInput input, string? extension, Phone? existing, PeerDefaults defaults)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(defaults);
+        var errors = new ValidationErrors();
+        var ext = input.Extension ?? extension;
+        if (Rules.Required(errors, "extension", ext))
+        {
+            Rules.Digits(errors, "extension", ext, 1, 20);
+            if (extension is not null && input.Extension is not null && input.Extension != extension)
+            {
+                errors.Add("extension", "does not match the extension in the URL; renaming is not supported");
+            }
+        }
+        Rules.PlainText(errors, "displayName", input.DisplayName, 128);
+        var authUsername = string.IsNullOrEmpty(input.AuthUsername) ? ext ?? "" : input.AuthUsername;
+        Rules.SipUser(errors, "authUsername", authUsername, 64);
+        var realm = string.IsNullOrEmpty(input.Realm) ? existing?.Realm ?? defaults.Realm : input.Realm;
+        if (realm.Length > 128 || realm.Any(c => char.IsControl(c) || c is '"' or '\\'))
+        {
+            errors.Add("realm", "must be at most 128 characters without quotes, backslashes or control characters");
+        }
+        var credentials = PhoneCredentialsFrom(errors, input.Password, authUsername, realm, existing);
+        var codecs = Rules.CodecList(errors, "codecs", input.Codecs);
+        Rules.Range(errors, "maxContacts", input.MaxContacts, 1, 100);
+        errors.ThrowIfAny();
+        return new PhoneDraft(ext!, input.DisplayName ?? "", authUsername, realm, credentials, codecs,
+            input.MaxContacts ?? 1, input.Active ?? true);
+    }
+
+    private static PhoneCredentials? PhoneCredentialsFrom(
+        ValidationErrors errors, string? password, string authUsername, string realm, Phone? existing)
+    {
+        if (password is null)
+        {
+            if (existing is null)
+            {
+                errors.Add("password", "is required when a phone is created");
+            }
+            else if (existing.AuthUsername != authUsername || existing.Realm != realm)
+            {
+                // HA1 binds username and realm: without the password a new HA1 cannot be derived.
+                errors.Add("password", "is required when authUsername or realm changes");
+            }
+            return null;
+        }
+        if (password.Length < 8 || password.Length > 128 || password.Any(char.IsControl))
+        {
+            errors.Add("password", "must be 8-128 characters without control characters");
+            return null;
+        }
+        return new PhoneCredentials(
+            DigestHa1.Md5(authUsername, realm, password),
+            DigestHa1.Sha256(authUsername, realm, password));
+    }
+}

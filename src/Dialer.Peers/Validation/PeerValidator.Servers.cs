@@ -1,0 +1,109 @@
+using Dialer.Peers.Model;
+
+namespace Dialer.Peers.Validation;
+
+public static partial class PeerValidator
+{
+    private static List<TrunkServer> ServersFrom(ValidationErrors errors, List<TrunkServerInput>? input)
+    {
+        var servers = new List<TrunkServer>();
+        if (input is null || input.Count == 0)
+        {
+            errors.Add("servers", "must list at least one trunk server");
+            return servers;
+        }
+        if (input.Count > 32)
+        {
+            errors.Add("servers", "must list at most 32 trunk servers");
+        }
+        for (var i = 0; i < input.Count; i++)
+        {
+            var server = ServerFrom(errors, $"servers[{i}]", input[i]);
+            if (server is null)
+            {
+                continue;
+            }
+            if (servers.Any(s => s.Host == server.Host && s.Port == server.Port && s.Transport == server.Transport))
+            {
+                errors.Add($"servers[{i}]", $"{server.Host} port {server.Port?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "(SRV)"} over {WireNames.Of(server.Transport)} is listed twice");
+            }
+            servers.Add(server);
+        }
+        return servers;
+    }
+
+    private static TrunkServer? ServerFrom(ValidationErrors errors, string path, TrunkServerInput? input)
+    {
+        if (input is null)
+        {
+            errors.Add(path, "must be a trunk server object");
+            return null;
+        }
+        Rules.Host(errors, $"{path}.host", input.Host, required: true);
+        Rules.Range(errors, $"{path}.port", input.Port, 1, 65_535);
+        var transport = SipTransport.Udp;
+        if (input.Transport is not null && !WireNames.TryParse(input.Transport, out transport))
+        {
+            errors.Add($"{path}.transport", "must be one of udp, tcp, tls");
+        }
+        var scheme = SipScheme.Sip;
+        if (input.Scheme is not null && !WireNames.TryParse(input.Scheme, out scheme))
+        {
+            errors.Add($"{path}.scheme", "must be one of sip, sips");
+        }
+        if (scheme == SipScheme.Sips && transport != SipTransport.Tls)
+        {
+            errors.Add($"{path}.scheme", "sips needs transport tls (RFC 3261 §26.2.2)");
+        }
+        var proxy = input.OutboundProxy ?? "";
+        if (proxy.Length > 0 && !IsProxy(proxy))
+        {
+            errors.Add($"{path}.outboundProxy", "must be host[:port] or sip:host[:port]");
+        }
+        Rules.Range(errors, $"{path}.priority", input.Priority, 0, 65_535);
+        Rules.Range(errors, $"{path}.weight", input.Weight, 0, 65_535);
+        return new TrunkServer(Rules.NormalizeHost(input.Host ?? ""), input.Port, transport, scheme, proxy,
+            input.Priority ?? 1, input.Weight ?? 1, input.Active ?? true);
+    }
+
+    private static bool IsProxy(string text)
+    {
+        var rest = text;
+        foreach (var scheme in (string[])["sip:", "sips:"])
+        {
+            if (rest.StartsWith(scheme, StringComparison.OrdinalIgnoreCase))
+            {
+                rest = rest[scheme.Length..];
+                break;
+            }
+        }
+        var semicolon = rest.IndexOf(';', StringComparison.Ordinal);
+        if (semicolon >= 0)
+        {
+            rest = rest[..semicolon];
+        }
+        string host;
+        string port;
+        if (rest.StartsWith('['))
+        {
+            var close = rest.IndexOf(']', StringComparison.Ordinal);
+            host = close < 0 ? rest : rest[..(close + 1)];
+            port = close < 0 ? "" : rest[(close + 1)..];
+        }
+        else if (rest.Count(c => c == ':') == 1)
+        {
+            host = rest[..rest.IndexOf(':', StringComparison.Ordinal)];
+            port = rest[host.Length..];
+        }
+        else
+        {
+            (host, port) = (rest, "");
+        }
+        if (port.Length > 0 && (port[0] != ':' ||
+            !int.TryParse(port.AsSpan(1), System.Globalization.NumberStyles.None, null, out var number) || number is < 1 or > 65_535))
+        {
+            return false;
+        }
+        return Rules.IsHost(host);
+    }
+}
