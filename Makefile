@@ -41,10 +41,18 @@ run: build
 	exec $(DIALER) serve --config $(CONFIG)
 
 # Tests get the server via DIALER_TEST_DB and create/drop their own databases.
-# The dotnet test exit status is the target's result.
+# One TRX per test project, named after it (timestamped names can collide).
+# Every project runs even when one fails; the target fails if any did.
+TEST_PROJECTS = $(wildcard tests/*.Tests/*.Tests.csproj)
 test: db
 	rm -rf TestResults
-	DIALER_TEST_DB="$$( $(DB) start | tail -n1 )" $(DOTNET) test Dialer.sln -nologo --logger "trx" --results-directory TestResults
+	$(DOTNET) build Dialer.sln -nologo -v minimal
+	export DIALER_TEST_DB="$$( $(DB) start | tail -n1 )"; rc=0; \
+	for project in $(TEST_PROJECTS); do \
+	  name=$$(basename $$project .csproj); \
+	  $(DOTNET) test $$project --no-build -nologo --logger "trx;LogFileName=$$name.trx" --results-directory TestResults || rc=1; \
+	done; \
+	exit $$rc
 
 clean:
 	find src tests -type d \( -name bin -o -name obj \) -prune -exec rm -rf {} +

@@ -45,8 +45,14 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problems,
             case PeerNotFoundException missing:
                 return new ProblemDetails { Status = StatusCodes.Status404NotFound, Title = "Not found", Detail = missing.Message };
             case VersionMismatchException stale:
-                context.Response.Headers.ETag = ETags.Of(stale.CurrentVersion);
-                return new ProblemDetails { Status = StatusCodes.Status412PreconditionFailed, Title = "Precondition failed", Detail = stale.Message };
+                // The exception middleware strips ETag from error answers, so the current version goes in the body.
+                return new ProblemDetails
+                {
+                    Status = StatusCodes.Status412PreconditionFailed,
+                    Title = "Precondition failed",
+                    Detail = stale.Message,
+                    Extensions = { ["currentVersion"] = stale.CurrentVersion },
+                };
             case PeerConflictException conflict:
                 return conflict.Field is null
                     ? new ProblemDetails { Status = StatusCodes.Status409Conflict, Title = "Conflict", Detail = conflict.Message }
@@ -56,6 +62,14 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problems,
                         Title = "Conflict",
                         Detail = conflict.Message,
                     };
+            case Dialer.Peers.Security.SecretUnreadableException unreadable:
+                LogSecretUnreadable(logger, unreadable.Message);
+                return new ProblemDetails
+                {
+                    Status = StatusCodes.Status500InternalServerError,
+                    Title = "Trunk secret unreadable",
+                    Detail = unreadable.Message,
+                };
             case MySqlException or TimeoutException or System.Net.Sockets.SocketException:
                 LogDatabaseUnavailable(logger, exception.Message);
                 context.Response.Headers.RetryAfter = "5";
@@ -69,6 +83,9 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problems,
                 return null;
         }
     }
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Error, Message = "{Reason}")]
+    private static partial void LogSecretUnreadable(ILogger logger, string reason);
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Warning, Message = "Peer repository unavailable: {Reason}")]
     private static partial void LogDatabaseUnavailable(ILogger logger, string reason);

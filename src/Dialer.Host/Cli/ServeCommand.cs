@@ -14,8 +14,9 @@ public static class ServeCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var configuration = DialerConfiguration.Load(parse.GetValue(CliOptions.Config)!);
-            await using var app = DialerApp.Build(configuration);
-            if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable(BootstrapToken.Variable)))
+            var bootstrapToken = Environment.GetEnvironmentVariable(BootstrapToken.Variable);
+            await using var app = DialerApp.Build(configuration, bootstrapToken);
+            if (string.IsNullOrEmpty(bootstrapToken))
             {
                 app.Logger.LogWarning("{Variable} is not set: only tokens stored in the database can use the admin API", BootstrapToken.Variable);
             }

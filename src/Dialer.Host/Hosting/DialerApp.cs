@@ -7,7 +7,9 @@ namespace Dialer.Host.Hosting;
 /// <summary>Builds the `dialer serve` process: admin API now; the SIP edge and jobs join here.</summary>
 public static class DialerApp
 {
-    public static WebApplication Build(IConfiguration configuration)
+    /// <param name="configuration">The loaded configuration (file + environment).</param>
+    /// <param name="bootstrapToken">The DIALER_ADMIN_TOKEN value; null or empty for none.</param>
+    public static WebApplication Build(IConfiguration configuration, string? bootstrapToken)
     {
         var options = DialerConfiguration.Options(configuration);
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = Directory.GetCurrentDirectory() });
@@ -19,7 +21,7 @@ public static class DialerApp
         builder.Services.AddSingleton<IValidateOptions<DialerOptions>, DialerOptionsValidator>();
         builder.Services.AddOptions<DialerOptions>().Bind(configuration.GetSection(DialerOptions.Section)).ValidateOnStart();
         builder.Services.AddDialerPeers(options);
-        builder.Services.AddDialerAdminApi(Environment.GetEnvironmentVariable(BootstrapToken.Variable));
+        builder.Services.AddDialerAdminApi(bootstrapToken);
         var app = builder.Build();
         app.UseDialerAdminApi();
         return app;

@@ -81,7 +81,10 @@ public sealed partial class PeerRepository
             var others = before.Allocations.Where(a => !string.Equals(a.Trunk, allocation.Trunk, StringComparison.OrdinalIgnoreCase));
             await connection.ExecuteAsync("DELETE FROM campaign_allocations WHERE campaign_id = @id", new { id }, transaction);
             await TouchCampaignAsync(connection, transaction, id, version);
-            var after = await WriteAllocationsAsync(connection, transaction, id, before with { Allocations = [.. others, allocation] }, version);
+            var allocations = new List<Allocation>(others) { allocation };
+            // The body of PUT .../trunks/{trunk} is the last allocation: name its fields without a path.
+            var after = await WriteAllocationsAsync(connection, transaction, id, before with { Allocations = allocations }, version,
+                i => i == allocations.Count - 1 ? "" : $"allocations[{i}].");
             await Audit.WriteAsync(connection, transaction, actor, "campaign", campaignName, "update", version,
                 AuditViews.Of(before), AuditViews.Of(after));
             return after;
@@ -130,19 +133,21 @@ public sealed partial class PeerRepository
     /// The caller has deleted this campaign's old allocations in the same transaction.
     /// </summary>
     private static async Task<Campaign> WriteAllocationsAsync(
-        IDbConnection connection, IDbTransaction transaction, long campaignId, Campaign campaign, long version)
+        IDbConnection connection, IDbTransaction transaction, long campaignId, Campaign campaign, long version,
+        Func<int, string>? fieldPrefix = null)
     {
+        fieldPrefix ??= i => $"allocations[{i}].";
         var errors = new ValidationErrors();
         var written = new List<Allocation>();
         for (var i = 0; i < campaign.Allocations.Count; i++)
         {
             var allocation = campaign.Allocations[i];
-            var field = campaign.Allocations.Count == 1 && i == 0 ? "reserved" : $"allocations[{i}].reserved";
+            var prefix = fieldPrefix(i);
             var trunk = await connection.QuerySingleOrDefaultAsync<TrunkCapRow>(
                 "SELECT id, name, channel_cap FROM trunks WHERE name = @Trunk FOR UPDATE", new { allocation.Trunk }, transaction);
             if (trunk is not { } t)
             {
-                errors.Add(field.Replace("reserved", "trunk", StringComparison.Ordinal), $"trunk '{allocation.Trunk}' does not exist");
+                errors.Add(prefix + "trunk", $"trunk '{allocation.Trunk}' does not exist");
                 continue;
             }
             var reservedByOthers = await connection.ExecuteScalarAsync<int>(
@@ -150,7 +155,7 @@ public sealed partial class PeerRepository
                 new { t.Id, campaignId }, transaction);
             if (reservedByOthers + allocation.Reserved > t.ChannelCap)
             {
-                errors.Add(field, $"trunk {t.Name} has {t.ChannelCap} channels and other campaigns reserve {reservedByOthers}; " +
+                errors.Add(prefix + "reserved", $"trunk {t.Name} has {t.ChannelCap} channels and other campaigns reserve {reservedByOthers}; " +
                     $"at most {t.ChannelCap - reservedByOthers} can be reserved");
                 continue;
             }

@@ -1,5 +1,6 @@
 using System.Data;
 using Dapper;
+using Dialer.Peers.Security;
 using Dialer.Peers.Model;
 
 namespace Dialer.Peers.Storage;
@@ -32,10 +33,23 @@ public sealed partial class PeerRepository
         return rows.Select(r => r.ToTrunk([.. acl[r.Id]], [.. servers[r.Id]], OpenSecret(r))).ToList();
     }
 
-    private TrunkAuth? OpenSecret(TrunkRow row) =>
-        row.AuthUsername is null
-            ? null
-            : new TrunkAuth(row.AuthUsername, row.AuthSecret is null ? null : secrets.Unprotect(row.AuthSecret, SecretContext(row.Name)));
+    private TrunkAuth? OpenSecret(TrunkRow row)
+    {
+        if (row.AuthUsername is null)
+        {
+            return null;
+        }
+        try
+        {
+            return new TrunkAuth(row.AuthUsername, row.AuthSecret is null ? null : secrets.Unprotect(row.AuthSecret, SecretContext(row.Name)));
+        }
+        catch (System.Security.Cryptography.CryptographicException error)
+        {
+            throw new SecretUnreadableException(
+                $"the secret of trunk {row.Name} does not decrypt with the configured key (Dialer:Secrets:Key or KeyFile); " +
+                "restore the key that encrypted it, or set the trunk's auth password again", error);
+        }
+    }
 
     private static string SecretContext(string trunkName) => "trunk:" + trunkName.ToLowerInvariant();
 

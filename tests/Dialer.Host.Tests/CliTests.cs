@@ -1,0 +1,111 @@
+using System.Diagnostics;
+using Dialer.Testing;
+using NUnit.Framework;
+
+namespace Dialer.Host.Tests;
+
+/// <summary>The `dialer` executable itself, as `make run` and admins use it, against a database of its own.</summary>
+public sealed class CliTests
+{
+    private TestDatabase _db = null!;
+    private readonly string _key = Convert.ToBase64String(TestKeys.NewKey());
+
+    // A database per test: each starts from an empty schema, whatever ran before.
+    [SetUp]
+    public async Task CreateEmptyDatabase() => _db = await TestDatabase.CreateAsync(migrate: false);
+
+    [TearDown]
+    public async Task DropDatabase() => await _db.DisposeAsync();
+
+    [Test]
+    public async Task Migrate_DemoLoad_AndAdminVerbs_WorkEndToEnd()
+    {
+        var first = await RunAsync("migrate");
+        Assert.That(first.ExitCode, Is.Zero, first.Error);
+        Assert.That(first.Output, Does.Contain("applied 001_schema.sql"));
+        var again = await RunAsync("migrate");
+        Assert.That(again.Output, Does.Contain("database is up to date"));
+
+        var demo = await RunAsync("demo", "load");
+        Assert.That(demo.ExitCode, Is.Zero, demo.Error);
+        Assert.That(demo.Output, Does.Contain("trunk carrier-a added"));
+        Assert.That((await RunAsync("demo", "load")).Output, Does.Not.Contain("added"), "a second load changes nothing");
+
+        var trunks = await RunAsync("trunk", "list");
+        Assert.That(trunks.Output, Does.Contain("carrier-a").And.Contain("carrier-b"));
+        var phone = await RunAsync("phone", "add", "--extension", "4001", "--password", "cli-password", "--codecs", "g722,pcmu");
+        Assert.That(phone.ExitCode, Is.Zero, phone.Error);
+        Assert.That((await RunAsync("phone", "list")).Output, Does.Contain("4001").And.Contain("G722,PCMU"));
+    }
+
+    [Test]
+    public async Task BadInput_ExitsWith2AndNamesTheField()
+    {
+        Assert.That((await RunAsync("migrate")).ExitCode, Is.Zero);
+        var phone = await RunAsync("phone", "add", "--extension", "40x1", "--password", "short");
+        Assert.That(phone.ExitCode, Is.EqualTo(2));
+        Assert.That(phone.Error, Does.Contain("extension:").And.Contain("password:"));
+
+        var file = Path.GetTempFileName();
+        try
+        {
+            await File.WriteAllTextAsync(file, """{"name":"cli-t","channelCap":0,"servers":[{"host":"192.0.2.1","port":99999}]}""");
+            var apply = await RunAsync("trunk", "apply", "--file", file);
+            Assert.That(apply.ExitCode, Is.EqualTo(2));
+            Assert.That(apply.Error, Does.Contain("channelCap:").And.Contain("servers[0].port:"));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Test]
+    public async Task AnotherSecretsKey_IsAClearErrorNamingTheTrunk()
+    {
+        await RunAsync("migrate");
+        await RunAsync("demo", "load");
+        var result = await RunAsync(new Dictionary<string, string> { ["Dialer__Secrets__Key"] = Convert.ToBase64String(TestKeys.NewKey()) },
+            "trunk", "list");
+        Assert.That(result.ExitCode, Is.EqualTo(1));
+        Assert.That(result.Error, Does.Contain("trunk carrier-b does not decrypt").And.Not.Contain("   at "));
+    }
+
+    [Test]
+    public async Task MissingConnectionString_IsReportedByKey()
+    {
+        var result = await RunAsync(new Dictionary<string, string> { ["Dialer__Database__ConnectionString"] = "" }, "phone", "list");
+        Assert.That(result.ExitCode, Is.EqualTo(2));
+        Assert.That(result.Error, Does.Contain("Dialer:Database:ConnectionString"));
+    }
+
+    private Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args) =>
+        RunAsync(new Dictionary<string, string>(), args);
+
+    private async Task<(int ExitCode, string Output, string Error)> RunAsync(IDictionary<string, string> environment, params string[] args)
+    {
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Path.GetTempPath(),
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "dialer.dll"));
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+        start.Environment["Dialer__Database__ConnectionString"] = _db.ConnectionString;
+        start.Environment["Dialer__Secrets__Key"] = _key;
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await output, await error);
+    }
+}

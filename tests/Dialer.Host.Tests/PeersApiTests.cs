@@ -1,0 +1,157 @@
+using System.Net;
+using NUnit.Framework;
+
+namespace Dialer.Host.Tests;
+
+public sealed class PeersApiTests : ApiFixture
+{
+    [Test]
+    public async Task Phone_Crud_WithWriteOnlyPasswordAndETags()
+    {
+        var extension = UniqueExtension();
+        var created = await Admin.PostJsonAsync("/api/phones",
+            $$"""{"extension":"{{extension}}","displayName":"Agent","password":"secret-password","codecs":["pcma","PCMU"],"maxContacts":2}""");
+        Assert.That(created.StatusCode, Is.EqualTo(HttpStatusCode.Created));
+        Assert.That(created.Headers.Location!.ToString(), Is.EqualTo($"/api/phones/{extension}"));
+        var body = await created.Content.ReadAsStringAsync();
+        Assert.That(body, Does.Not.Contain("secret-password").And.Not.Contain("ha1").And.Not.Contain("password"));
+
+        var read = await Admin.GetAsync(new Uri($"/api/phones/{extension}", UriKind.Relative));
+        var etag = read.Headers.ETag!.Tag;
+        var json = await read.JsonAsync();
+        Assert.That(json.GetProperty("codecs").EnumerateArray().Select(c => c.GetString()), Is.EqualTo(new[] { "PCMA", "PCMU" }));
+        Assert.That(json.GetProperty("realm").GetString(), Is.EqualTo("test.example"));
+        Assert.That(etag, Is.EqualTo($"\"{json.GetProperty("version").GetInt64()}\""));
+
+        var updated = await Admin.PutJsonAsync($"/api/phones/{extension}", """{"displayName":"Renamed","maxContacts":3}""", etag);
+        Assert.That(updated.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(updated.Headers.ETag!.Tag, Is.Not.EqualTo(etag));
+        var stale = await Admin.PutJsonAsync($"/api/phones/{extension}", """{"displayName":"Late"}""", etag);
+        Assert.That(stale.StatusCode, Is.EqualTo(HttpStatusCode.PreconditionFailed));
+        Assert.That($"\"{(await stale.JsonAsync()).GetProperty("currentVersion").GetInt64()}\"", Is.EqualTo(updated.Headers.ETag!.Tag),
+            "412 tells the current version");
+
+        Assert.That((await Admin.DeleteAsync(new Uri($"/api/phones/{extension}", UriKind.Relative))).StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
+        var gone = await Admin.GetAsync(new Uri($"/api/phones/{extension}", UriKind.Relative));
+        Assert.That(gone.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        Assert.That(gone.Content.Headers.ContentType!.MediaType, Is.EqualTo("application/problem+json"));
+    }
+
+    [Test]
+    public async Task DuplicatePhone_Is409NamingTheExtension()
+    {
+        var json = $$"""{"extension":"{{UniqueExtension()}}","password":"long enough"}""";
+        await Admin.PostJsonAsync("/api/phones", json);
+        var again = await Admin.PostJsonAsync("/api/phones", json);
+        Assert.That(again.StatusCode, Is.EqualTo(HttpStatusCode.Conflict));
+        Assert.That(await again.ErrorFieldsAsync(), Is.EqualTo(new[] { "extension" }));
+    }
+
+    [Test]
+    public async Task TwoPutsWithTheSameETag_ExactlyOneWins()
+    {
+        var name = Unique("race");
+        var created = await Admin.PostJsonAsync("/api/trunks", TrunkJson(name));
+        var etag = created.Headers.ETag!.Tag;
+        var puts = Enumerable.Range(0, 2).Select(i => Admin.PutJsonAsync($"/api/trunks/{name}", TrunkJson(name, 10 + i), etag));
+        var statuses = (await Task.WhenAll(puts)).Select(r => r.StatusCode).ToList();
+        Assert.That(statuses, Is.EquivalentTo(new[] { HttpStatusCode.OK, HttpStatusCode.PreconditionFailed }));
+    }
+
+    [Test]
+    public async Task Trunk_RoundTripsTheContractShape()
+    {
+        var name = Unique("shape");
+        var json = $$"""
+            {"name":"{{name}}","description":"d","channelCap":30,"cpsCap":10,"codecs":["PCMU","PCMA"],"dialPrefix":"",
+             "acl":["203.0.113.0/24","2001:db8::/32"],"auth":{"username":"u","password":"write-only"},"callOriginHeader":"pai",
+             "ruriTransform":{"strip":0,"prefix":"","params":""},"fromUser":"","fromDomain":"","active":true,
+             "probe":{"intervalSeconds":30,"timeoutMs":2000,"failThreshold":3,"recoverThreshold":2,"lagMs":500,"aliveCodes":"200-499"},
+             "servers":[{"host":"192.0.2.10","port":5060,"transport":"udp","scheme":"sip","outboundProxy":"","priority":1,"weight":1,"active":true}]}
+            """;
+        var created = await Admin.PostJsonAsync("/api/trunks", json);
+        Assert.That(created.StatusCode, Is.EqualTo(HttpStatusCode.Created), await created.Content.ReadAsStringAsync());
+        var read = await (await Admin.GetAsync(new Uri($"/api/trunks/{name}", UriKind.Relative))).JsonAsync();
+        Assert.Multiple(() =>
+        {
+            Assert.That(read.GetProperty("acl")[1].GetString(), Is.EqualTo("2001:db8::/32"));
+            Assert.That(read.GetProperty("auth").GetProperty("username").GetString(), Is.EqualTo("u"));
+            Assert.That(read.GetProperty("auth").TryGetProperty("password", out _), Is.False, "password is write-only");
+            Assert.That(read.GetProperty("servers")[0].GetProperty("transport").GetString(), Is.EqualTo("udp"));
+            Assert.That(read.GetProperty("probe").GetProperty("aliveCodes").GetString(), Is.EqualTo("200-499"));
+        });
+        // GET, edit, PUT back: the write-only password stays.
+        var roundTrip = await Admin.PutJsonAsync($"/api/trunks/{name}", WithoutVersion(read), $"\"{read.GetProperty("version").GetInt64()}\"");
+        Assert.That(roundTrip.StatusCode, Is.EqualTo(HttpStatusCode.OK), await roundTrip.Content.ReadAsStringAsync());
+        Assert.That((await roundTrip.JsonAsync()).GetProperty("auth").GetProperty("username").GetString(), Is.EqualTo("u"));
+    }
+
+    [Test]
+    public async Task SqlMetacharacters_ThroughTheApi_AreStoredVerbatim()
+    {
+        const string Nasty = "Robert'); DROP TABLE phones;-- \\\" %_`";
+        var extension = UniqueExtension();
+        var escaped = System.Text.Json.JsonSerializer.Serialize(Nasty);
+        var created = await Admin.PostJsonAsync("/api/phones", $$"""{"extension":"{{extension}}","displayName":{{escaped}},"password":{{escaped}}}""");
+        Assert.That(created.StatusCode, Is.EqualTo(HttpStatusCode.Created));
+        var read = await (await Admin.GetAsync(new Uri($"/api/phones/{extension}", UriKind.Relative))).JsonAsync();
+        Assert.That(read.GetProperty("displayName").GetString(), Is.EqualTo(Nasty));
+        var search = await Admin.GetAsync(new Uri($"/api/phones?q={Uri.EscapeDataString(Nasty)}", UriKind.Relative));
+        Assert.That(search.Headers.GetValues("X-Total-Count").Single(), Is.EqualTo("1"));
+    }
+
+    [Test]
+    public async Task Lists_PageWithATotalCount()
+    {
+        var marker = Unique("pg");
+        for (var i = 0; i < 3; i++)
+        {
+            await Admin.PostJsonAsync("/api/trunks", TrunkJson($"{marker}-{i}", extra: $"\"description\":\"{marker}\","));
+        }
+        var page = await Admin.GetAsync(new Uri($"/api/trunks?q={marker}&limit=2&offset=1", UriKind.Relative));
+        Assert.That(page.Headers.GetValues("X-Total-Count").Single(), Is.EqualTo("3"));
+        Assert.That((await page.JsonAsync()).GetArrayLength(), Is.EqualTo(2));
+    }
+
+    [Test]
+    public async Task Campaign_Allocations_RespectTheTrunkCap_AndHoldTheTrunk()
+    {
+        var trunk = Unique("ct");
+        await Admin.PostJsonAsync("/api/trunks", TrunkJson(trunk, 10));
+        var campaign = Unique("cc");
+        var created = await Admin.PostJsonAsync("/api/campaigns",
+            $$"""{"name":"{{campaign}}","allocations":[{"trunk":"{{trunk}}","reserved":6,"restriction":"MAXIMUM_LIMIT"}]}""");
+        Assert.That(created.StatusCode, Is.EqualTo(HttpStatusCode.Created));
+        var other = Unique("co");
+        await Admin.PostJsonAsync("/api/campaigns", $$"""{"name":"{{other}}"}""");
+        var tooMany = await Admin.PutJsonAsync($"/api/campaigns/{other}/trunks/{trunk}", """{"reserved":5}""");
+        Assert.That(tooMany.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That(await tooMany.ErrorFieldsAsync(), Is.EqualTo(new[] { "reserved" }));
+        var fits = await Admin.PutJsonAsync($"/api/campaigns/{other}/trunks/{trunk}", """{"reserved":4,"restriction":"OVERFLOW_ALLOWED"}""");
+        Assert.That(fits.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        var allocation = (await fits.JsonAsync()).GetProperty("allocations")[0];
+        Assert.That(allocation.GetProperty("restriction").GetString(), Is.EqualTo("OVERFLOW_ALLOWED"));
+        var delete = await Admin.DeleteAsync(new Uri($"/api/trunks/{trunk}", UriKind.Relative));
+        Assert.That(delete.StatusCode, Is.EqualTo(HttpStatusCode.Conflict));
+        Assert.That((await delete.JsonAsync()).GetProperty("detail").GetString(), Does.Contain(campaign));
+    }
+
+    [Test]
+    public async Task Audit_RecordsWhoChangedWhat_WithSecretsMasked()
+    {
+        var name = Unique("aud");
+        await Admin.PostJsonAsync("/api/trunks", TrunkJson(name, extra: """ "auth":{"username":"u","password":"hunter2-secret"}, """));
+        var entries = await (await Admin.GetAsync(new Uri($"/api/audit?entity=trunk&key={name}", UriKind.Relative))).JsonAsync();
+        var entry = entries[0];
+        Assert.That(entry.GetProperty("actor").GetString(), Is.EqualTo("token:bootstrap"));
+        Assert.That(entry.GetProperty("action").GetString(), Is.EqualTo("create"));
+        Assert.That(entry.GetProperty("afterJson").GetString(), Does.Contain(name).And.Not.Contain("hunter2-secret"));
+    }
+
+    private static string WithoutVersion(System.Text.Json.JsonElement trunk)
+    {
+        var copy = System.Text.Json.Nodes.JsonNode.Parse(trunk.GetRawText())!.AsObject();
+        copy.Remove("version");
+        return copy.ToJsonString();
+    }
+}
