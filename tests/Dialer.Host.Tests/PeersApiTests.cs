@@ -145,7 +145,11 @@ public sealed class PeersApiTests : ApiFixture
         var entry = entries[0];
         Assert.That(entry.GetProperty("actor").GetString(), Is.EqualTo("token:bootstrap"));
         Assert.That(entry.GetProperty("action").GetString(), Is.EqualTo("create"));
-        Assert.That(entry.GetProperty("afterJson").GetString(), Does.Contain(name).And.Not.Contain("hunter2-secret"));
+        Assert.That(entry.GetProperty("before").ValueKind, Is.EqualTo(System.Text.Json.JsonValueKind.Null));
+        var after = entry.GetProperty("after");
+        Assert.That(after.GetProperty("name").GetString(), Is.EqualTo(name));
+        Assert.That(after.GetProperty("auth").GetProperty("password").GetString(), Is.EqualTo("***"));
+        Assert.That(entries.GetRawText(), Does.Not.Contain("hunter2-secret"));
     }
 
     private static string WithoutVersion(System.Text.Json.JsonElement trunk)

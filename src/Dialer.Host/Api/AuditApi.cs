@@ -14,7 +14,7 @@ public static class AuditApi
         return app;
     }
 
-    public static async Task<Ok<AuditEntry[]>> ListAudit(HttpRequest request, PeerRepository repository, CancellationToken cancellationToken)
+    public static async Task<Ok<AuditView[]>> ListAudit(HttpRequest request, PeerRepository repository, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
         var entity = request.Query["entity"].ToString() is { Length: > 0 } e ? e : null;
@@ -42,6 +42,6 @@ public static class AuditApi
             }
         }
         errors.ThrowIfAny();
-        return TypedResults.Ok((await repository.ListAuditAsync(entity, key, limit, before, cancellationToken)).ToArray());
+        return TypedResults.Ok((await repository.ListAuditAsync(entity, key, limit, before, cancellationToken)).Select(AuditView.Of).ToArray());
     }
 }

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
 namespace Dialer.Host.Api;
 
 /// <summary>Authorization policies of the admin API: viewers read, admins read and write.</summary>
@@ -9,7 +11,13 @@ public static class Policies
 
     public static IServiceCollection AddDialerAuth(this IServiceCollection services)
     {
-        services.AddAuthentication(Scheme).AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, BearerTokenHandler>(Scheme, null);
+        // AddAuthenticationCore rather than AddAuthentication: bearer tokens need no cookies, so no
+        // DataProtection key ring written under the user's home at every start.
+        services.AddAuthenticationCore(options => options.DefaultScheme = Scheme);
+        services.AddWebEncoders();
+        services.TryAddSingleton(TimeProvider.System);
+        new Microsoft.AspNetCore.Authentication.AuthenticationBuilder(services)
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, BearerTokenHandler>(Scheme, null);
         services.AddAuthorizationBuilder()
             .AddPolicy(Read, policy => policy.RequireRole("admin", "viewer"))
             .AddPolicy(Write, policy => policy.RequireRole("admin"));
