@@ -11,6 +11,16 @@ internal static class HeaderText
     /// </summary>
     public static int ElementEnd(ReadOnlySpan<byte> value, int start)
     {
+        // Fast path: no quote or bracket before the next comma (most Via, Route and Contact values).
+        var special = value[start..].IndexOfAny((byte)',', (byte)'"', (byte)'<');
+        if (special < 0)
+        {
+            return value.Length;
+        }
+        if (value[start + special] == ',')
+        {
+            return start + special;
+        }
         var quoted = false;
         var angle = false;
         for (var i = start; i < value.Length; i++)

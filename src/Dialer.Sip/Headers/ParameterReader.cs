@@ -30,10 +30,8 @@ public ref struct ParameterReader(ReadOnlySpan<byte> text, int offset)
         }
         p = HeaderText.SkipLws(_text, p + 1);
         var nameStart = p;
-        while (p < _text.Length && SipSyntax.Token.Contains(_text[p]))
-        {
-            p++;
-        }
+        var nameLength = _text[p..].IndexOfAnyExcept(SipSyntax.Token);
+        p = nameLength < 0 ? _text.Length : p + nameLength;
         var name = new TextRange(offset + nameStart, p - nameStart);
         if (name.Length == 0)
         {
@@ -57,10 +55,8 @@ public ref struct ParameterReader(ReadOnlySpan<byte> text, int offset)
             else
             {
                 // token, host (IPv6 reference included) or other value characters up to the next separator.
-                while (p < _text.Length && _text[p] is not ((byte)';' or (byte)',' or (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n'))
-                {
-                    p++;
-                }
+                var valueLength = _text[p..].IndexOfAny(SipSyntax.ParameterValueEnd);
+                p = valueLength < 0 ? _text.Length : p + valueLength;
             }
             parameter = new SipParameter(name, new TextRange(offset + valueStart, p - valueStart), true);
         }

@@ -91,10 +91,8 @@ public readonly record struct ViaHeader(
     private static bool ReadToken(ReadOnlySpan<byte> text, ref int p, out TextRange token)
     {
         var start = p;
-        while (p < text.Length && SipSyntax.Token.Contains(text[p]))
-        {
-            p++;
-        }
+        var length = text[p..].IndexOfAnyExcept(SipSyntax.Token);
+        p = length < 0 ? text.Length : p + length;
         token = new TextRange(start, p - start);
         return token.Length > 0;
     }
@@ -127,10 +125,8 @@ public readonly record struct ViaHeader(
         }
         else
         {
-            while (p < text.Length && (char.IsAsciiLetterOrDigit((char)text[p]) || text[p] is (byte)'-' or (byte)'.' or (byte)'_'))
-            {
-                p++;
-            }
+            var length = text[p..].IndexOfAnyExcept(SipSyntax.HostChar);
+            p = length < 0 ? text.Length : p + length;
         }
         host = new TextRange(start, p - start);
         if (host.Length == 0)

@@ -9,6 +9,13 @@ internal static class SipSyntax
     public static readonly SearchValues<byte> Token = SearchValues.Create(
         "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.!%*_+`'~"u8);
 
+    /// <summary>Characters of a host name or IPv4 address (RFC 3261 §25.1 hostname / IPv4address).</summary>
+    public static readonly SearchValues<byte> HostChar = SearchValues.Create(
+        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._"u8);
+
+    /// <summary>What ends an unquoted parameter value.</summary>
+    public static readonly SearchValues<byte> ParameterValueEnd = SearchValues.Create(";, \t\r\n"u8);
+
     /// <summary>Control characters no header or start line may hold (HT is allowed as whitespace).</summary>
     public static readonly SearchValues<byte> Forbidden = SearchValues.Create(
         [0, 1, 2, 3, 4, 5, 6, 7, 8, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 127]);

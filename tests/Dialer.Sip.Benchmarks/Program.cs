@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(Dialer.Sip.Benchmarks.ParserBenchmarks).Assembly).Run(args);
