@@ -1,0 +1,126 @@
+using Dialer.Sip.Message;
+using Dialer.Sip.Transport;
+using Dialer.Sip.Writing;
+
+namespace Dialer.Sip.Transactions;
+
+/// <summary>
+/// A client transaction (RFC 3261 §17.1): retransmits the request over UDP (timers A, E), gives up after 64*T1
+/// (B, F), ACKs a non-2xx final INVITE response itself and absorbs its retransmissions (D), keeps a final
+/// non-INVITE response's retransmissions away from the TU (K). Responses reach the TU in order; a
+/// provisional response after the final one is never passed on. INVITE 2xx handling follows RFC 6026.
+/// </summary>
+public sealed class ClientTransaction : SipTransaction
+{
+    private readonly ReadOnlyMemory<byte> _request;
+    private readonly Action<ClientTransaction, SipMessage> _onResponse;
+    private readonly Action<ClientTransaction, TransactionError> _onError;
+    private byte[]? _ack;
+
+    internal ClientTransaction(TransactionKey key, SipEndpoint peer, SipMessage request, TransactionContext context,
+        Action<ClientTransaction, SipMessage> onResponse, Action<ClientTransaction, TransactionError> onError)
+        : base(key, peer, context)
+    {
+        Request = request;
+        _request = request.Data;
+        _onResponse = onResponse;
+        _onError = onError;
+        Start(IsInvite ? TransactionState.Calling : TransactionState.Trying);
+    }
+
+    public SipMessage Request { get; }
+    public bool IsInvite => Request.Method == SipMethod.Invite;
+    /// <summary>The highest status passed to the TU so far (0 before any).</summary>
+    public int LastStatus { get; private set; }
+
+    internal async Task StartAsync()
+    {
+        lock (Gate)
+        {
+            if (!Peer.IsReliable)
+            {
+                Retransmit(Timers.T1, () => State is TransactionState.Calling or TransactionState.Trying or TransactionState.Proceeding
+                    && !(IsInvite && State == TransactionState.Proceeding), () => Send(_request), capped: !IsInvite); // timer A / E
+            }
+            Schedule(Timers.TransactionTimeout, () => Fail(TransactionError.Timeout)); // timer B / F
+        }
+        if (!await SendAsync(_request))
+        {
+            lock (Gate)
+            {
+                if (State != TransactionState.Terminated)
+                {
+                    Fail(TransactionError.TransportError);
+                }
+            }
+            RunDeferred();
+        }
+    }
+
+    internal void OnResponse(SipMessage response)
+    {
+        var deliver = false;
+        lock (Gate)
+        {
+            var status = response.StatusCode;
+            switch (State)
+            {
+                case TransactionState.Calling or TransactionState.Trying or TransactionState.Proceeding:
+                    deliver = true;
+                    if (status < 200)
+                    {
+                        MoveTo(TransactionState.Proceeding);
+                    }
+                    else if (IsInvite && status < 300)
+                    {
+                        // RFC 6026 §7.2: Accepted, so that 2xx retransmissions (or forks) still reach the TU (timer M).
+                        MoveTo(TransactionState.Accepted);
+                        Schedule(Timers.TransactionTimeout, () => MoveTo(TransactionState.Terminated));
+                    }
+                    else
+                    {
+                        Complete(response);
+                    }
+                    LastStatus = Math.Max(LastStatus, status);
+                    break;
+                case TransactionState.Accepted when status is >= 200 and < 300:
+                    deliver = true;
+                    break;
+                case TransactionState.Completed when _ack is not null && status >= 300:
+                    Send(_ack); // a retransmitted final response: ACK again (RFC 3261 §17.1.1.2)
+                    break;
+            }
+        }
+        if (deliver)
+        {
+            _onResponse(this, response);
+        }
+    }
+
+    private void Complete(SipMessage response)
+    {
+        MoveTo(TransactionState.Completed);
+        if (IsInvite)
+        {
+            using var buffer = new PooledBuffer(512);
+            RequestBuilder.AckForFailure(Request, response, buffer);
+            _ack = buffer.WrittenSpan.ToArray();
+            Send(_ack);
+            Schedule(Peer.IsReliable ? TimeSpan.Zero : Timers.TimerD, () => MoveTo(TransactionState.Terminated)); // timer D
+        }
+        else
+        {
+            Schedule(Peer.IsReliable ? TimeSpan.Zero : Timers.T4, () => MoveTo(TransactionState.Terminated)); // timer K
+        }
+    }
+
+    private void Fail(TransactionError error)
+    {
+        if (State is TransactionState.Completed or TransactionState.Accepted or TransactionState.Terminated)
+        {
+            return;
+        }
+        MoveTo(TransactionState.Terminated);
+        Defer(() => _onError(this, error));
+    }
+}

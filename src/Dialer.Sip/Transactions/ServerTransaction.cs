@@ -1,0 +1,113 @@
+using Dialer.Sip.Message;
+using Dialer.Sip.Transport;
+
+namespace Dialer.Sip.Transactions;
+
+/// <summary>
+/// A server transaction (RFC 3261 §17.2): absorbs request retransmissions by resending the last response,
+/// retransmits a final non-2xx INVITE response until ACK (timer G, H, I), and holds a final non-INVITE
+/// response for retransmissions (timer J).
+/// </summary>
+public sealed class ServerTransaction : SipTransaction
+{
+    private byte[]? _lastResponse;
+
+    internal ServerTransaction(TransactionKey key, SipEndpoint peer, SipMessage request, TransactionContext context)
+        : base(key, peer, context)
+    {
+        Request = request;
+        Start(IsInvite ? TransactionState.Proceeding : TransactionState.Trying);
+    }
+
+    public SipMessage Request { get; }
+    public bool IsInvite => Request.Method == SipMethod.Invite;
+    public int LastStatus { get; private set; }
+
+    /// <summary>Raised when timer H fires: a final response was never acknowledged.</summary>
+    public event Action<ServerTransaction>? AckTimedOut;
+
+    /// <summary>Sends a response; after a final one, later responses are refused (returns false).</summary>
+    public Task<bool> RespondAsync(ReadOnlyMemory<byte> response, int status)
+    {
+        lock (Gate)
+        {
+            if (State == TransactionState.Accepted && status is >= 200 and < 300)
+            {
+                // RFC 6026 §8.7: retransmissions of the 2xx pass through the Accepted state.
+                return SendAsync(response.ToArray());
+            }
+            if (State is TransactionState.Completed or TransactionState.Confirmed or TransactionState.Accepted or TransactionState.Terminated)
+            {
+                return Task.FromResult(false);
+            }
+            _lastResponse = response.ToArray();
+            LastStatus = status;
+            if (status < 200)
+            {
+                if (State == TransactionState.Trying)
+                {
+                    MoveTo(TransactionState.Proceeding);
+                }
+            }
+            else if (IsInvite && status < 300)
+            {
+                // RFC 6026 §8.5: after a 2xx the transaction waits in Accepted (timer L) absorbing INVITE retransmissions.
+                MoveTo(TransactionState.Accepted);
+                Schedule(Timers.TransactionTimeout, () => MoveTo(TransactionState.Terminated));
+            }
+            else
+            {
+                Complete();
+            }
+        }
+        return SendAsync(_lastResponse);
+    }
+
+    private void Complete()
+    {
+        MoveTo(TransactionState.Completed);
+        if (IsInvite)
+        {
+            if (!Peer.IsReliable)
+            {
+                Retransmit(Timers.T1, () => State == TransactionState.Completed, () => Send(_lastResponse!)); // timer G
+            }
+            Schedule(Timers.TransactionTimeout, () =>                                                          // timer H
+            {
+                MoveTo(TransactionState.Terminated);
+                AckTimedOut?.Invoke(this);
+            });
+        }
+        else
+        {
+            Schedule(Peer.IsReliable ? TimeSpan.Zero : Timers.TransactionTimeout, () => MoveTo(TransactionState.Terminated)); // timer J
+        }
+    }
+
+    /// <summary>The same request again: resend the last response (RFC 3261 §17.2.1, §17.2.2).</summary>
+    internal void OnRetransmission()
+    {
+        lock (Gate)
+        {
+            if (_lastResponse is not null && State is TransactionState.Proceeding or TransactionState.Completed)
+            {
+                Send(_lastResponse);
+            }
+        }
+    }
+
+    /// <returns>True when the ACK belonged to this transaction's non-2xx final response (an ACK for a 2xx goes to the TU).</returns>
+    internal bool OnAck()
+    {
+        lock (Gate)
+        {
+            if (State == TransactionState.Completed && IsInvite)
+            {
+                MoveTo(TransactionState.Confirmed);
+                Schedule(Peer.IsReliable ? TimeSpan.Zero : Timers.T4, () => MoveTo(TransactionState.Terminated)); // timer I
+                return true;
+            }
+            return State == TransactionState.Confirmed;
+        }
+    }
+}

@@ -1,0 +1,132 @@
+using Dialer.Sip.Transport;
+
+namespace Dialer.Sip.Transactions;
+
+/// <summary>What every transaction has: a key, a peer, a state under a lock, and timers on the injected clock.</summary>
+public abstract class SipTransaction : IDisposable
+{
+    private readonly List<ITimer> _timers = [];
+    private readonly List<Action> _deferred = [];
+
+    protected SipTransaction(TransactionKey key, SipEndpoint peer, TransactionContext context)
+    {
+        Key = key;
+        Peer = peer;
+        Context = context;
+    }
+
+    public TransactionKey Key { get; }
+    public SipEndpoint Peer { get; }
+    public TransactionState State { get; private set; }
+
+    protected TransactionContext Context { get; }
+    protected Lock Gate { get; } = new();
+    protected SipTimers Timers => Context.Timers;
+
+    /// <summary>Raised once when the transaction reaches Terminated; the layer forgets it then.</summary>
+    public event Action<SipTransaction>? Terminated;
+
+    protected void MoveTo(TransactionState state)
+    {
+        State = state;
+        if (state == TransactionState.Terminated)
+        {
+            foreach (var timer in _timers)
+            {
+                timer.Dispose();
+            }
+            _timers.Clear();
+            Terminated?.Invoke(this);
+        }
+    }
+
+    /// <summary>Starts a timer that runs <paramref name="fire"/> under the lock unless the transaction has ended.</summary>
+    protected ITimer Schedule(TimeSpan due, Action fire)
+    {
+        var timer = Context.Time.CreateTimer(_ =>
+        {
+            lock (Gate)
+            {
+                if (State != TransactionState.Terminated)
+                {
+                    fire();
+                }
+            }
+            RunDeferred();
+        }, null, due, Timeout.InfiniteTimeSpan);
+        _timers.Add(timer);
+        return timer;
+    }
+
+    /// <summary>A retransmission timer whose interval doubles, up to T2 when <paramref name="capped"/> (E, G; A is not capped).</summary>
+    protected void Retransmit(TimeSpan first, Func<bool> keepGoing, Action send, bool capped = true)
+    {
+        var interval = first;
+        ITimer? timer = null;
+        timer = Schedule(first, () =>
+        {
+            if (!keepGoing())
+            {
+                return;
+            }
+            send();
+            interval = capped ? Timers.Next(interval) : interval * 2;
+            timer!.Change(interval, Timeout.InfiniteTimeSpan);
+        });
+    }
+
+    /// <summary>Queues a TU callback to run once the lock is released, so the TU may call back in freely.</summary>
+    protected void Defer(Action action) => _deferred.Add(action);
+
+    protected void RunDeferred()
+    {
+        Action[] actions;
+        lock (Gate)
+        {
+            if (_deferred.Count == 0)
+            {
+                return;
+            }
+            actions = [.. _deferred];
+            _deferred.Clear();
+        }
+        foreach (var action in actions)
+        {
+            action();
+        }
+    }
+
+    protected void Send(ReadOnlyMemory<byte> message) => _ = SendAsync(message);
+
+    protected async Task<bool> SendAsync(ReadOnlyMemory<byte> message)
+    {
+        try
+        {
+            return await Context.Sender.SendAsync(Peer, message);
+        }
+        catch (Exception error) when (error is System.Net.Sockets.SocketException or ObjectDisposedException or IOException)
+        {
+            return false;
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (Gate)
+        {
+            if (State != TransactionState.Terminated)
+            {
+                MoveTo(TransactionState.Terminated);
+            }
+        }
+        GC.SuppressFinalize(this);
+    }
+
+    internal void Start(TransactionState state)
+    {
+        State = state;
+    }
+}
+
+/// <summary>What transactions share: the sender, the clock and the timer values.</summary>
+public sealed record TransactionContext(ISipSender Sender, TimeProvider Time, SipTimers Timers);
