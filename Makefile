@@ -45,6 +45,7 @@ run: build
 # Every project runs even when one fails; the target fails if any did.
 TEST_PROJECTS = $(wildcard tests/*.Tests/*.Tests.csproj)
 test: db
+	bash etc/test-deps.sh
 	rm -rf TestResults
 	$(DOTNET) build Dialer.sln -nologo -v minimal
 	export DIALER_TEST_DB="$$( $(DB) start | tail -n1 )"; rc=0; \

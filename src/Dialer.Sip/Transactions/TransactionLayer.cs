@@ -45,7 +45,7 @@ public sealed class TransactionLayer(TransactionContext context, ITransactionUse
             existing.OnRetransmission();
             return;
         }
-        var transaction = new ServerTransaction(key, source, request, context);
+        var transaction = new ServerTransaction(key, ResponseDestination.For(request, source), request, context);
         if (!_servers.TryAdd(key, transaction))
         {
             _servers[key].OnRetransmission();

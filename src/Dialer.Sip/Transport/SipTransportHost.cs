@@ -1,0 +1,141 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using Dialer.Sip.Message;
+
+namespace Dialer.Sip.Transport;
+
+/// <summary>
+/// The transports of one SIP element: a UDP socket and a TCP listener per configured address, TCP connections
+/// reused in both directions (keyed by the peer's address), and one inbound path for everything received.
+/// </summary>
+public sealed class SipTransportHost : ISipSender, IAsyncDisposable
+{
+    private readonly SipTransportOptions _options;
+    private readonly InboundProcessor _inbound;
+    private readonly List<UdpChannel> _udp = [];
+    private readonly List<Socket> _listeners = [];
+    private readonly List<Task> _acceptLoops = [];
+    private readonly ConcurrentDictionary<IPEndPoint, TcpConnection> _connections = new();
+    private readonly CancellationTokenSource _stop = new();
+
+    /// <param name="onMessage">Receives every well-formed message with its source; runs on a receive loop, keep it short.</param>
+    /// <param name="options">Loop counts and TCP timeouts.</param>
+    public SipTransportHost(Action<SipMessage, SipEndpoint> onMessage, SipTransportOptions? options = null)
+    {
+        _options = options ?? new SipTransportOptions();
+        _inbound = new InboundProcessor(onMessage, this);
+    }
+
+    /// <summary>The addresses bound, with the real port where 0 was asked for.</summary>
+    public List<SipListenAddress> Bound { get; } = [];
+
+    /// <summary>Messages refused as malformed (answered 4xx/5xx when they were requests, else dropped).</summary>
+    public long MalformedCount => _inbound.MalformedCount;
+
+    public int ConnectionCount => _connections.Count;
+
+    public void Start(IEnumerable<SipListenAddress> addresses)
+    {
+        ArgumentNullException.ThrowIfNull(addresses);
+        foreach (var address in addresses)
+        {
+            if (address.Protocol == SipProtocol.Udp)
+            {
+                var channel = new UdpChannel(address.Address, _inbound);
+                _udp.Add(channel);
+                channel.Start(_options.UdpReceiveLoops);
+                Bound.Add(address with { Address = channel.Local });
+            }
+            else
+            {
+                var listener = new Socket(address.Address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+                listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+                listener.Bind(address.Address);
+                listener.Listen(1024);
+                _listeners.Add(listener);
+                Bound.Add(address with { Address = (IPEndPoint)listener.LocalEndPoint! });
+                _acceptLoops.Add(Task.Run(() => AcceptLoopAsync(listener)));
+            }
+        }
+    }
+
+    public async ValueTask<bool> SendAsync(SipEndpoint destination, ReadOnlyMemory<byte> message, CancellationToken cancellationToken = default)
+    {
+        if (destination.Protocol == SipProtocol.Udp)
+        {
+            var channel = _udp.Find(c => c.Local.AddressFamily == destination.Address.AddressFamily);
+            return channel is not null && await channel.SendAsync(destination.Address, message, cancellationToken);
+        }
+        var connection = _connections.TryGetValue(destination.Address, out var existing) ? existing : await ConnectAsync(destination.Address, cancellationToken);
+        return connection is not null && await connection.SendAsync(message, cancellationToken);
+    }
+
+    private async Task AcceptLoopAsync(Socket listener)
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            try
+            {
+                Adopt(await listener.AcceptAsync(_stop.Token));
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (ObjectDisposedException)
+            {
+                return;
+            }
+            catch (SocketException)
+            {
+                // A connection reset before accept completed; keep accepting.
+            }
+        }
+    }
+
+    private async Task<TcpConnection?> ConnectAsync(IPEndPoint remote, CancellationToken cancellationToken)
+    {
+        var socket = new Socket(remote.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stop.Token);
+        timeout.CancelAfter(_options.ConnectTimeout);
+        try
+        {
+            await socket.ConnectAsync(remote, timeout.Token);
+        }
+        catch (Exception error) when (error is SocketException or OperationCanceledException)
+        {
+            socket.Dispose();
+            return null;
+        }
+        return Adopt(socket);
+    }
+
+    private TcpConnection Adopt(Socket socket)
+    {
+        var connection = new TcpConnection(socket, _inbound);
+        // A newer connection from the same address replaces the older one for sending; both keep receiving.
+        _connections[connection.Remote] = connection;
+        connection.Start(closed => _connections.TryRemove(new KeyValuePair<IPEndPoint, TcpConnection>(closed.Remote, closed)));
+        return connection;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        foreach (var listener in _listeners)
+        {
+            listener.Dispose();
+        }
+        await Task.WhenAll(_acceptLoops);
+        foreach (var connection in _connections.Values)
+        {
+            await connection.DisposeAsync();
+        }
+        foreach (var channel in _udp)
+        {
+            await channel.DisposeAsync();
+        }
+        _stop.Dispose();
+    }
+}

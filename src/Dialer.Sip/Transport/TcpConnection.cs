@@ -1,0 +1,156 @@
+using System.Buffers;
+using System.Net;
+using System.Net.Sockets;
+using Dialer.Sip.Message;
+using Dialer.Sip.Parsing;
+
+namespace Dialer.Sip.Transport;
+
+/// <summary>
+/// One TCP connection, inbound or outbound: a receive loop that frames the stream by Content-Length (a partial
+/// message waits for more bytes), answers CRLFCRLF pings with CRLF (RFC 5626 §3.5.1), and closes on garbage.
+/// </summary>
+internal sealed class TcpConnection : IAsyncDisposable
+{
+    private const int MaxBuffer = SipParser.MaxHeaderBytes + SipParser.MaxBodyBytes;
+    private readonly Socket _socket;
+    private readonly InboundProcessor _inbound;
+    private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private readonly CancellationTokenSource _stop = new();
+
+    public TcpConnection(Socket socket, InboundProcessor inbound)
+    {
+        _socket = socket;
+        _inbound = inbound;
+        socket.NoDelay = true;
+        Remote = (IPEndPoint)socket.RemoteEndPoint!;
+        Endpoint = new SipEndpoint(SipProtocol.Tcp, Remote);
+    }
+
+    public IPEndPoint Remote { get; }
+    public SipEndpoint Endpoint { get; }
+    public Task Completion { get; private set; } = Task.CompletedTask;
+
+    public void Start(Action<TcpConnection> closed) => Completion = Task.Run(async () =>
+    {
+        try
+        {
+            await ReceiveLoopAsync();
+        }
+        finally
+        {
+            closed(this);
+            await DisposeAsync();
+        }
+    });
+
+    public async ValueTask<bool> SendAsync(ReadOnlyMemory<byte> message, CancellationToken cancellationToken)
+    {
+        await _sendLock.WaitAsync(cancellationToken);
+        try
+        {
+            var sent = 0;
+            while (sent < message.Length)
+            {
+                sent += await _socket.SendAsync(message[sent..], SocketFlags.None, cancellationToken);
+            }
+            return true;
+        }
+        catch (Exception error) when (error is SocketException or ObjectDisposedException)
+        {
+            return false;
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
+    private async Task ReceiveLoopAsync()
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(8192);
+        var filled = 0;
+        try
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                if (filled == buffer.Length)
+                {
+                    if (buffer.Length >= MaxBuffer)
+                    {
+                        return;
+                    }
+                    var larger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, MaxBuffer));
+                    buffer.AsSpan(0, filled).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
+                var read = await _socket.ReceiveAsync(buffer.AsMemory(filled), SocketFlags.None, _stop.Token);
+                if (read == 0)
+                {
+                    return;
+                }
+                filled += read;
+                var used = Drain(buffer.AsMemory(0, filled));
+                if (used < 0)
+                {
+                    return;
+                }
+                buffer.AsSpan(used, filled - used).CopyTo(buffer);
+                filled -= used;
+            }
+        }
+        catch (Exception error) when (error is SocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            // The peer went away or we are stopping; the connection simply ends.
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <returns>Bytes consumed, or -1 when the stream lost its framing and the connection must close.</returns>
+    private int Drain(ReadOnlyMemory<byte> data)
+    {
+        var used = 0;
+        while (used < data.Length)
+        {
+            var message = new SipMessage();
+            var status = SipParser.Parse(data[used..], SipFraming.Stream, message, out var consumed);
+            switch (status)
+            {
+                case ParseStatus.Incomplete:
+                    return used;
+                case ParseStatus.KeepAlive:
+                    if (consumed >= 4)
+                    {
+                        _ = SendAsync("\r\n"u8.ToArray(), CancellationToken.None).AsTask();
+                    }
+                    used += consumed;
+                    break;
+                case ParseStatus.Complete:
+                    // The receive buffer is reused: give the message bytes of its own before it leaves.
+                    var own = data.Slice(used, consumed).ToArray();
+                    var copy = new SipMessage();
+                    SipParser.Parse(own, SipFraming.Stream, copy, out _);
+                    _inbound.Process(copy, status, Endpoint);
+                    used += consumed;
+                    break;
+                default:
+                    _inbound.Process(message, status, Endpoint);
+                    return -1;
+            }
+        }
+        return used;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_stop.IsCancellationRequested)
+        {
+            await _stop.CancelAsync();
+        }
+        _socket.Dispose();
+    }
+}

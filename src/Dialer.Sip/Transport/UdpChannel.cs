@@ -1,0 +1,104 @@
+using System.Net;
+using System.Net.Sockets;
+using Dialer.Sip.Message;
+using Dialer.Sip.Parsing;
+
+namespace Dialer.Sip.Transport;
+
+/// <summary>
+/// One UDP socket: several async receive loops (no polling threads) that each copy a datagram into its own
+/// buffer, parse it and hand it on; sends go out of the same socket so peers see our listen port.
+/// </summary>
+internal sealed class UdpChannel : IAsyncDisposable
+{
+    private const int MaxDatagram = 65_535;
+    private readonly Socket _socket;
+    private readonly InboundProcessor _inbound;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly List<Task> _loops = [];
+
+    public UdpChannel(IPEndPoint address, InboundProcessor inbound)
+    {
+        _inbound = inbound;
+        _socket = new Socket(address.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        if (address.AddressFamily == AddressFamily.InterNetworkV6)
+        {
+            _socket.DualMode = false;
+        }
+        // Bursts of thousands of calls per second must not overflow the kernel queue.
+        _socket.ReceiveBufferSize = 4 * 1024 * 1024;
+        _socket.SendBufferSize = 4 * 1024 * 1024;
+        _socket.Bind(address);
+        Local = (IPEndPoint)_socket.LocalEndPoint!;
+    }
+
+    public IPEndPoint Local { get; }
+
+    public void Start(int loops)
+    {
+        for (var i = 0; i < loops; i++)
+        {
+            _loops.Add(Task.Run(ReceiveLoopAsync));
+        }
+    }
+
+    public async ValueTask<bool> SendAsync(IPEndPoint destination, ReadOnlyMemory<byte> message, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _socket.SendToAsync(message, SocketFlags.None, destination, cancellationToken) == message.Length;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    private async Task ReceiveLoopAsync()
+    {
+        var buffer = GC.AllocateUninitializedArray<byte>(MaxDatagram);
+        var address = new SocketAddress(Local.AddressFamily);
+        var template = new IPEndPoint(Local.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
+        while (!_stop.IsCancellationRequested)
+        {
+            int received;
+            try
+            {
+                received = await _socket.ReceiveFromAsync(buffer, SocketFlags.None, address, _stop.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+            catch (ObjectDisposedException)
+            {
+                break;
+            }
+            catch (SocketException)
+            {
+                // ICMP errors surface as resets on some platforms; the socket is still fine.
+                continue;
+            }
+            if (received == 0)
+            {
+                continue;
+            }
+            var datagram = buffer.AsSpan(0, received).ToArray();
+            var source = new SipEndpoint(SipProtocol.Udp, (IPEndPoint)template.Create(address));
+            var message = new SipMessage();
+            var status = SipParser.Parse(datagram, SipFraming.Datagram, message, out _);
+            if (status != ParseStatus.KeepAlive)
+            {
+                _inbound.Process(message, status, source);
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        _socket.Dispose();
+        await Task.WhenAll(_loops);
+        _stop.Dispose();
+    }
+}
