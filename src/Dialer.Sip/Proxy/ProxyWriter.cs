@@ -1,0 +1,169 @@
+using System.Buffers;
+using System.Net;
+using System.Text;
+using Dialer.Sip.Headers;
+using Dialer.Sip.Message;
+using Dialer.Sip.Writing;
+
+namespace Dialer.Sip.Proxy;
+
+/// <summary>
+/// Writes requests and responses as a proxy forwards them (RFC 3261 §16.6, §16.7): header order is kept, Max-Forwards
+/// decremented (or 70 added), our Via pushed on top, Record-Route added, the top Via popped from responses.
+/// </summary>
+public static class ProxyWriter
+{
+    public static void Request(SipMessage request, ForwardOptions options, IBufferWriter<byte> output)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(options);
+        var writer = new SipWriter(output);
+        var span = request.Span;
+        writer.RequestLine(request.MethodName.Of(span),
+            options.RequestUri is null ? request.RequestUri.Of(span) : Encoding.UTF8.GetBytes(options.RequestUri));
+        writer.Header("Via"u8, Encoding.UTF8.GetBytes(options.Via));
+        if (options.RecordRoute is not null)
+        {
+            writer.Header("Record-Route"u8, Encoding.UTF8.GetBytes($"<{options.RecordRoute}>"));
+        }
+        var firstVia = true;
+        var firstRoute = true;
+        var sawMaxForwards = false;
+        for (var i = 0; i < request.HeaderCount; i++)
+        {
+            var field = request.HeaderAt(i);
+            var name = field.Name.Of(span);
+            switch (field.Kind)
+            {
+                case HeaderKind.ContentLength:
+                    continue;
+                case HeaderKind.Via when firstVia:
+                    firstVia = false;
+                    WriteReceivedVia(request, field, options.Source, writer);
+                    continue;
+                case HeaderKind.Route when firstRoute && options.RemoveTopRoute:
+                    firstRoute = false;
+                    WriteRestOfRoute(request, field, writer);
+                    continue;
+                case HeaderKind.MaxForwards:
+                    sawMaxForwards = true;
+                    writer.Raw("Max-Forwards: "u8);
+                    writer.Number(Math.Max(0, request.MaxForwards - 1));
+                    writer.Raw("\r\n"u8);
+                    continue;
+            }
+            if (field.Kind == HeaderKind.Route)
+            {
+                firstRoute = false;
+            }
+            if (IsRemoved(name, field.Kind, options.RemoveHeaders))
+            {
+                continue;
+            }
+            writer.Header(name, field.Value.Of(span));
+        }
+        if (!sawMaxForwards)
+        {
+            writer.Header("Max-Forwards"u8, "70"u8);
+        }
+        foreach (var header in options.AddHeaders)
+        {
+            writer.Raw(Encoding.UTF8.GetBytes(header));
+            writer.Raw("\r\n"u8);
+        }
+        writer.Body(options.Body is { } body ? body.Span : request.Body.Of(span));
+    }
+
+    /// <summary>RFC 3261 §16.7 step 3: the response goes on without the top Via (ours).</summary>
+    public static void Response(SipMessage response, IBufferWriter<byte> output)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        var writer = new SipWriter(output);
+        var span = response.Span;
+        writer.StatusLine(response.StatusCode, response.Reason.Of(span));
+        var firstVia = true;
+        for (var i = 0; i < response.HeaderCount; i++)
+        {
+            var field = response.HeaderAt(i);
+            if (field.Kind == HeaderKind.ContentLength)
+            {
+                continue;
+            }
+            if (field.Kind == HeaderKind.Via && firstVia)
+            {
+                firstVia = false;
+                var value = field.Value.Of(span);
+                var end = HeaderText.ElementEnd(value, 0);
+                if (end < value.Length)
+                {
+                    // "Via: ours, theirs" on one line: keep the rest of the line.
+                    writer.Header("Via"u8, Parsing.SipSyntax.TrimLws(value[(end + 1)..]));
+                }
+                continue;
+            }
+            writer.Header(field.Name.Of(span), field.Value.Of(span));
+        }
+        writer.Body(response.Body.Of(span));
+    }
+
+    /// <summary>The previous hop's Via with received= (source IP differs from sent-by) and rport=port filled in.</summary>
+    private static void WriteReceivedVia(SipMessage request, HeaderField field, IPEndPoint? source, SipWriter writer)
+    {
+        var span = request.Span;
+        var value = field.Value.Of(span);
+        var end = HeaderText.ElementEnd(value, 0);
+        if (source is null || !ViaHeader.TryParse(span, new TextRange(field.Value.Start, end), out var via))
+        {
+            writer.Header("Via"u8, value);
+            return;
+        }
+        var builder = new StringBuilder(Encoding.UTF8.GetString(span[via.Element.Start..via.Parameters.Start]).TrimEnd());
+        var reader = new ParameterReader(via.Parameters.Of(span), via.Parameters.Start);
+        var ip = source.Address.IsIPv4MappedToIPv6 ? source.Address.MapToIPv4() : source.Address;
+        var needReceived = via.HostText(span) != ip.ToString();
+        while (reader.TryRead(out var parameter))
+        {
+            var key = parameter.Name.Of(span);
+            if (Ascii.EqualsIgnoreCase(key, "received"u8) || (Ascii.EqualsIgnoreCase(key, "rport"u8)))
+            {
+                continue;
+            }
+            builder.Append(';').Append(Encoding.UTF8.GetString(span[parameter.Name.Start..(parameter.HasValue ? parameter.Value.End : parameter.Name.End)]));
+        }
+        if (needReceived || via.HasRport)
+        {
+            builder.Append(";received=").Append(ip);
+        }
+        if (via.HasRport)
+        {
+            builder.Append(";rport=").Append(source.Port);
+        }
+        if (end < value.Length)
+        {
+            builder.Append(',').Append(Encoding.UTF8.GetString(value[(end + 1)..]));
+        }
+        writer.Header("Via"u8, Encoding.UTF8.GetBytes(builder.ToString()));
+    }
+
+    private static void WriteRestOfRoute(SipMessage request, HeaderField field, SipWriter writer)
+    {
+        var value = field.Value.Of(request.Span);
+        var end = HeaderText.ElementEnd(value, 0);
+        if (end < value.Length)
+        {
+            writer.Header("Route"u8, Parsing.SipSyntax.TrimLws(value[(end + 1)..]));
+        }
+    }
+
+    private static bool IsRemoved(ReadOnlySpan<byte> name, HeaderKind kind, IReadOnlyCollection<string> removed)
+    {
+        foreach (var header in removed)
+        {
+            if (Ascii.EqualsIgnoreCase(name, header) || (kind != HeaderKind.Other && HeaderNames.Of(kind).Equals(header, StringComparison.OrdinalIgnoreCase)))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+}
