@@ -6,6 +6,7 @@ using Dialer.Host.Configuration;
 using Dialer.Host.Hosting;
 using Dialer.Testing;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Dialer.Host.Tests;
 
@@ -24,19 +25,39 @@ public sealed class ApiServer : IAsyncDisposable
 
     public TestDatabase? Database { get; }
     public Uri Address { get; }
+    public Dialer.Edge.EdgeService Edge => _app.Services.GetRequiredService<Dialer.Edge.EdgeService>();
 
-    /// <param name="connectionString">Overrides the fixture's own database (e.g. an unreachable one).</param>
-    public static async Task<ApiServer> StartAsync(string? connectionString = null)
+    public T Services<T>() where T : notnull => _app.Services.GetRequiredService<T>();
+
+    /// <summary>The edge's UDP port on 127.0.0.1.</summary>
+    public int SipPort(Dialer.Sip.Transport.SipProtocol protocol = Dialer.Sip.Transport.SipProtocol.Udp) =>
+        Edge.Bound.First(b => b.Protocol == protocol).Address.Port;
+
+    private static readonly string s_secretsKey = Convert.ToBase64String(TestKeys.NewKey());
+
+    /// <param name="connectionString">Another database than a fresh one of its own (an unreachable one, or one to restart on).</param>
+    /// <param name="overrides">More configuration, e.g. Dialer:Edge:LockoutFailures.</param>
+    public static async Task<ApiServer> StartAsync(string? connectionString = null, IDictionary<string, string?>? overrides = null)
     {
         var database = connectionString is null ? await TestDatabase.CreateAsync() : null;
-        var configuration = DialerConfiguration.Load(DialerConfiguration.DefaultPath, new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>
         {
             ["Dialer:Database:ConnectionString"] = connectionString ?? database!.ConnectionString,
             ["Dialer:Admin:Url"] = "http://127.0.0.1:0",
-            ["Dialer:Secrets:Key"] = Convert.ToBase64String(TestKeys.NewKey()),
+            ["Dialer:Secrets:Key"] = s_secretsKey,
             ["Dialer:Sip:Realm"] = "test.example",
+            // Free loopback ports: tests run beside `make run` and beside each other.
+            ["Dialer:Sip:Listen:0"] = "udp:127.0.0.1:0",
+            ["Dialer:Sip:Listen:1"] = "tcp:127.0.0.1:0",
+            ["Dialer:Edge:SnapshotPollMs"] = "100",
+            ["Dialer:Edge:DrainSeconds"] = "0",
             ["Logging:LogLevel:Default"] = "Warning",
-        });
+        };
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+        var configuration = DialerConfiguration.Load(DialerConfiguration.DefaultPath, settings);
         var app = DialerApp.Build(configuration, AdminToken);
         await app.StartAsync();
         return new ApiServer(app, database, new Uri(app.Urls.First()));

@@ -1,3 +1,4 @@
+using Dialer.Testing;
 using System.Security.Cryptography;
 using Dialer.Sip.Auth;
 using NUnit.Framework;

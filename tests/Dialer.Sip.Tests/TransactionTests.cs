@@ -1,3 +1,4 @@
+using Dialer.Testing;
 using System.Net;
 using System.Text;
 using Dialer.Sip.Message;

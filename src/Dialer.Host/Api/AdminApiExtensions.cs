@@ -28,6 +28,7 @@ public static class AdminApiExtensions
         app.MapCampaignsApi();
         app.MapTokensApi();
         app.MapAuditApi();
+        app.MapRegistrationsApi();
         return app;
     }
 }

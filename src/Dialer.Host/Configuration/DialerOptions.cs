@@ -9,6 +9,7 @@ public sealed class DialerOptions
     public AdminOptions Admin { get; set; } = new();
     public SecretsOptions Secrets { get; set; } = new();
     public SipOptions Sip { get; set; } = new();
+    public EdgeOptions Edge { get; set; } = new();
 }
 
 public sealed class DatabaseOptions
@@ -42,4 +43,38 @@ public sealed class SipOptions
 
     /// <summary>SIP domains the edge is responsible for, besides its own listen addresses.</summary>
     public List<string> Domains { get; set; } = [];
+
+    /// <summary>Where the SIP edge listens, "udp:IP:PORT" / "tcp:IP:PORT"; empty means udp and tcp on 127.0.0.1:5060.</summary>
+    public List<string> Listen { get; set; } = [];
+}
+
+public sealed class EdgeOptions
+{
+    /// <summary>Whether `dialer serve` runs the SIP edge at all.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>CIDRs whose INVITEs are trusted as dialer calls without digest.</summary>
+    public List<string> DialerAcl { get; set; } = [];
+
+    /// <summary>How often the repository version is checked for a new peer snapshot, in milliseconds.</summary>
+    public int SnapshotPollMs { get; set; } = 1000;
+
+    /// <summary>Registration expiry bounds in seconds (RFC 3261 §10.3): below MinExpires gets 423.</summary>
+    public int MinExpires { get; set; } = 60;
+    public int MaxExpires { get; set; } = 3600;
+    public int DefaultExpires { get; set; } = 3600;
+
+    /// <summary>"remove_existing" (Asterisk: oldest bindings make room) or "reject" (Kamailio: the REGISTER is refused).</summary>
+    public string MaxContactsPolicy { get; set; } = "remove_existing";
+
+    /// <summary>Failed digest attempts from one source or for one extension within LockoutWindowSeconds before a lockout.</summary>
+    public int LockoutFailures { get; set; } = 5;
+    public int LockoutWindowSeconds { get; set; } = 60;
+    public int LockoutSeconds { get; set; } = 300;
+
+    /// <summary>Digest challenge order: "MD5,SHA-256" (default; SIPp and older phones answer only the first) or "SHA-256,MD5".</summary>
+    public string DigestAlgorithms { get; set; } = "MD5,SHA-256";
+
+    /// <summary>How long SIGTERM waits for transactions in progress before the edge stops.</summary>
+    public int DrainSeconds { get; set; } = 5;
 }

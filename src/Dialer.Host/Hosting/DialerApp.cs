@@ -21,6 +21,7 @@ public static class DialerApp
         builder.Services.AddSingleton<IValidateOptions<DialerOptions>, DialerOptionsValidator>();
         builder.Services.AddOptions<DialerOptions>().Bind(configuration.GetSection(DialerOptions.Section)).ValidateOnStart();
         builder.Services.AddDialerPeers(options);
+        builder.Services.AddDialerEdge(options);
         builder.Services.AddDialerAdminApi(bootstrapToken);
         var app = builder.Build();
         app.UseDialerAdminApi();

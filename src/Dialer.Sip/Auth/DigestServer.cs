@@ -10,14 +10,17 @@ namespace Dialer.Sip.Auth;
 /// </summary>
 public sealed class DigestServer(DigestNonces nonces, int maxTrackedNonces = 100_000)
 {
+    private static readonly string s_dummyHa1 = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
     private readonly ConcurrentDictionary<string, uint> _lastCount = new(StringComparer.Ordinal);
 
-    /// <summary>The WWW-Authenticate / Proxy-Authenticate values, SHA-256 first as RFC 8760 §2.4 orders them.</summary>
-    public string[] Challenges(string realm, bool stale) =>
-    [
-        Challenge(realm, DigestAlgorithm.Sha256, stale),
-        Challenge(realm, DigestAlgorithm.Md5, stale),
-    ];
+    /// <summary>
+    /// The WWW-Authenticate / Proxy-Authenticate values, one per algorithm in the order given (RFC 8760 §2.4: most
+    /// preferred first). Default SHA-256 then MD5.
+    /// </summary>
+    public string[] Challenges(string realm, bool stale, IReadOnlyList<DigestAlgorithm>? order = null) =>
+        [.. (order ?? s_preferred).Select(algorithm => Challenge(realm, algorithm, stale))];
+
+    private static readonly DigestAlgorithm[] s_preferred = [DigestAlgorithm.Sha256, DigestAlgorithm.Md5];
 
     public string Challenge(string realm, DigestAlgorithm algorithm, bool stale) =>
         $"Digest realm={DigestParameters.Quote(realm)}, nonce=\"{nonces.Issue(realm)}\", algorithm={DigestAlgorithms.NameOf(algorithm)}, qop=\"auth\"" +
@@ -50,13 +53,11 @@ public sealed class DigestServer(DigestNonces nonces, int maxTrackedNonces = 100
         }
         var state = nonces.Check(nonce, realm);
         var secret = ha1(user, algorithm);
-        if (state == NonceState.Forged || secret is null)
-        {
-            return DigestVerdict.Rejected;
-        }
+        // An unknown user costs the same work as a wrong password: no user enumeration by timing.
         var a2 = DigestAlgorithms.Hash(algorithm, $"{method}:{uri}");
-        var expected = DigestAlgorithms.Hash(algorithm, $"{secret}:{nonce}:{ncText}:{cnonce}:auth:{a2}");
-        if (!CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(response.ToLowerInvariant())))
+        var expected = DigestAlgorithms.Hash(algorithm, $"{secret ?? s_dummyHa1}:{nonce}:{ncText}:{cnonce}:auth:{a2}");
+        var matches = CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(response.ToLowerInvariant()));
+        if (state == NonceState.Forged || secret is null || !matches)
         {
             return DigestVerdict.Rejected;
         }

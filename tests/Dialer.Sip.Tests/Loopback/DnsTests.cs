@@ -1,3 +1,4 @@
+using Dialer.Testing;
 using System.Net;
 using Dialer.Sip.Dns;
 using Dialer.Sip.Transport;

@@ -1,3 +1,4 @@
+using Dialer.Testing;
 using Dialer.Sip.Transport;
 using NUnit.Framework;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Dialer.Sip.Tests.Loopback;
+namespace Dialer.Testing;
 
 /// <summary>Runs SIPp (Debian package sip-tester) as an independent peer; `make test` and .ci/run install it.</summary>
 public static class Sipp

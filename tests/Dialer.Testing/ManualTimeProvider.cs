@@ -1,4 +1,4 @@
-namespace Dialer.Sip.Tests;
+namespace Dialer.Testing;
 
 /// <summary>A clock that moves only when told to, with timers that fire as it passes their due time.</summary>
 public sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider

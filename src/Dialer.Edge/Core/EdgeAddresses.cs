@@ -1,0 +1,39 @@
+using System.Net;
+using Dialer.Sip.Transport;
+
+namespace Dialer.Edge.Core;
+
+/// <summary>What counts as "us": the configured domains, the realm and every bound listen address.</summary>
+public sealed class EdgeAddresses(EdgeSettings settings, IReadOnlyList<SipListenAddress> bound)
+{
+    public IReadOnlyList<SipListenAddress> Bound { get; } = bound;
+
+    public bool IsOurDomain(string host)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        var bare = host.StartsWith('[') && host.EndsWith(']') ? host[1..^1] : host;
+        if (settings.Domains.Any(d => string.Equals(d, bare, StringComparison.OrdinalIgnoreCase))
+            || string.Equals(settings.Realm, bare, StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+        return IPAddress.TryParse(bare, out var address) && Bound.Any(b => IsSameHost(b.Address.Address, address));
+    }
+
+    /// <summary>A Via sent-by or Route URI naming this edge (host and port, 5060 when omitted).</summary>
+    public bool IsUs(string host, int port)
+    {
+        var effective = port == 0 ? 5060 : port;
+        return Bound.Any(b => b.Address.Port == effective) && IsOurDomain(host);
+    }
+
+    /// <summary>The listen address to put in our Via and Record-Route for a given outgoing protocol and family.</summary>
+    public SipListenAddress For(SipProtocol protocol, System.Net.Sockets.AddressFamily family) =>
+        Bound.FirstOrDefault(b => b.Protocol == protocol && b.Address.AddressFamily == family)
+        ?? Bound.FirstOrDefault(b => b.Protocol == protocol)
+        ?? Bound[0];
+
+    private static bool IsSameHost(IPAddress listen, IPAddress candidate) =>
+        listen.Equals(candidate) || (listen.Equals(IPAddress.Any) && candidate.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork)
+        || (listen.Equals(IPAddress.IPv6Any) && candidate.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6);
+}

@@ -1,0 +1,122 @@
+using System.Security.Cryptography;
+using Dialer.Edge.Core;
+using Dialer.Edge.Location;
+using Dialer.Edge.Registrar;
+using Dialer.Peers.Model;
+using Dialer.Peers.Snapshot;
+using Dialer.Peers.Storage;
+using Dialer.Sip.Auth;
+using Dialer.Sip.Message;
+using Dialer.Sip.Transactions;
+using Dialer.Sip.Transport;
+using Microsoft.Extensions.Logging;
+
+namespace Dialer.Edge;
+
+/// <summary>
+/// The SIP edge as one unit: transports, transaction layer, core, location service, snapshot refresher and
+/// binding writer. Start binds and begins serving; Stop drains (new requests 503), flushes bindings and closes.
+/// </summary>
+public sealed class EdgeService : IAsyncDisposable
+{
+    private readonly EdgeSettings _settings;
+    private readonly PeerSnapshotSource _peers;
+    private readonly SnapshotRefresher _refresher;
+    private readonly BindingStore _bindings;
+    private readonly BindingWriter _writer;
+    private readonly TimeProvider _time;
+    private readonly ILoggerFactory _loggers;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly List<Task> _loops = [];
+    private SipTransportHost? _transport;
+    private EdgeCore? _core;
+    private TransactionLayer? _layer;
+
+    public EdgeService(EdgeSettings settings, PeerRepository repository, PeerDatabase database, PeerSnapshotSource peers, TimeProvider time, ILoggerFactory loggers)
+    {
+        ArgumentNullException.ThrowIfNull(loggers);
+        _settings = settings;
+        _peers = peers;
+        _time = time;
+        _loggers = loggers;
+        _bindings = new BindingStore(database);
+        _writer = new BindingWriter(_bindings, time, loggers.CreateLogger<BindingWriter>());
+        _refresher = new SnapshotRefresher(new PeerSnapshotLoader(repository), peers, repository, time, settings.SnapshotPoll,
+            loggers.CreateLogger<SnapshotRefresher>());
+        Location = new LocationService(time, _writer);
+    }
+
+    public LocationService Location { get; }
+    public IReadOnlyList<SipListenAddress> Bound => _transport?.Bound ?? [];
+    public long MalformedCount => _transport?.MalformedCount ?? 0;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        // A database outage at start must not keep phones from registering once it returns: serve what we have.
+        await _refresher.RefreshAsync(cancellationToken);
+        try
+        {
+            Location.Restore(await _bindings.LoadAsync(_time.GetUtcNow(), cancellationToken));
+        }
+        catch (Exception error) when (error is MySql.Data.MySqlClient.MySqlException or TimeoutException or InvalidOperationException)
+        {
+            _loggers.CreateLogger<EdgeService>().LogWarning("Bindings could not be restored: {Reason}", error.Message);
+        }
+        _transport = new SipTransportHost(Receive);
+        _transport.Start(_settings.Listen);
+        var addresses = new EdgeAddresses(_settings, _transport.Bound);
+        var digest = new DigestServer(new DigestNonces(RandomNumberGenerator.GetBytes(32), _time, _settings.Registrar.NonceLifetime));
+        var registrar = new PhoneRegistrar(_settings, _peers, Location, digest, new AuthLockout(_settings.Lockout, _time), addresses, _time,
+            _loggers.CreateLogger<PhoneRegistrar>());
+        _core = new EdgeCore(registrar, _loggers.CreateLogger<EdgeCore>());
+        _layer = new TransactionLayer(new TransactionContext(_transport, _time, SipTimers.Default), _core);
+        _loops.Add(Task.Run(() => _refresher.RunAsync(_stop.Token), CancellationToken.None));
+        _loops.Add(Task.Run(() => _writer.RunAsync(_stop.Token), CancellationToken.None));
+    }
+
+    private void Receive(SipMessage message, SipEndpoint source)
+    {
+        if (message.IsRequest)
+        {
+            _layer?.ReceiveRequest(message, source);
+        }
+        else
+        {
+            _layer?.ReceiveResponse(message, source);
+        }
+    }
+
+    /// <summary>Drains: new requests get 503 for <paramref name="grace"/>, then everything stops and bindings are flushed.</summary>
+    public async Task StopAsync(TimeSpan grace)
+    {
+        _core?.Drain();
+        if (_layer is not null)
+        {
+            var deadline = _time.GetUtcNow() + grace;
+            while ((_layer.ServerCount > 0 || _layer.ClientCount > 0) && _time.GetUtcNow() < deadline)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(50), _time);
+            }
+        }
+        await _stop.CancelAsync();
+        await Task.WhenAll(_loops);
+        if (_transport is not null)
+        {
+            await _transport.DisposeAsync();
+            _transport = null;
+        }
+    }
+
+    /// <summary>Waits until queued binding changes are stored (tests).</summary>
+    public Task FlushBindingsAsync(TimeSpan timeout) => _writer.DrainAsync(timeout);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_stop.IsCancellationRequested)
+        {
+            await StopAsync(TimeSpan.Zero);
+        }
+        Location.Dispose();
+        _stop.Dispose();
+    }
+}

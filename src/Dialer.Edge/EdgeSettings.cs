@@ -1,0 +1,63 @@
+using Dialer.Peers.Model;
+using Dialer.Sip.Transport;
+
+namespace Dialer.Edge;
+
+/// <summary>What the edge needs to know about itself; built by the host from Dialer:Sip and Dialer:Edge.</summary>
+public sealed record EdgeSettings
+{
+    /// <summary>Addresses to listen on (CONTRACT.md Dialer:Sip:Listen).</summary>
+    public IReadOnlyList<SipListenAddress> Listen { get; init; } = [];
+
+    /// <summary>SIP domains served besides the listen addresses (Dialer:Sip:Domains).</summary>
+    public IReadOnlyList<string> Domains { get; init; } = [];
+
+    /// <summary>Digest realm of the registrar (Dialer:Sip:Realm).</summary>
+    public string Realm { get; init; } = "dialer";
+
+    /// <summary>Sources trusted as dialers (Dialer:Edge:DialerAcl).</summary>
+    public IReadOnlyList<Cidr> DialerAcl { get; init; } = [];
+
+    public RegistrarSettings Registrar { get; init; } = new();
+
+    public LockoutSettings Lockout { get; init; } = new();
+
+    /// <summary>How often the repository version is checked for a new snapshot.</summary>
+    public TimeSpan SnapshotPoll { get; init; } = TimeSpan.FromSeconds(1);
+}
+
+/// <summary>What happens when a phone registers more contacts than its max contacts.</summary>
+public enum MaxContactsPolicy
+{
+    /// <summary>Asterisk's remove_existing: the oldest bindings make room for the new one.</summary>
+    RemoveExisting,
+    /// <summary>Kamailio's registrar max_contacts: the REGISTER is refused and the old bindings stay.</summary>
+    Reject,
+}
+
+/// <summary>Registration expiry bounds (RFC 3261 §10.2.1.1, §10.3 step 7) and the max-contacts policy.</summary>
+public sealed record RegistrarSettings
+{
+    public int MinExpires { get; init; } = 60;
+    public int MaxExpires { get; init; } = 3600;
+    public int DefaultExpires { get; init; } = 3600;
+    public MaxContactsPolicy MaxContacts { get; init; } = MaxContactsPolicy.RemoveExisting;
+    /// <summary>
+    /// Digest challenges in this order. MD5 first by default: SIPp and many deployed phones answer only the first
+    /// challenge and know only MD5; RFC 8760 clients find SHA-256 in the second.
+    /// </summary>
+    public IReadOnlyList<Dialer.Sip.Auth.DigestAlgorithm> DigestAlgorithms { get; init; } =
+        [Dialer.Sip.Auth.DigestAlgorithm.Md5, Dialer.Sip.Auth.DigestAlgorithm.Sha256];
+
+    /// <summary>Digest nonces older than this are answered with stale=true.</summary>
+    public TimeSpan NonceLifetime { get; init; } = TimeSpan.FromMinutes(5);
+}
+
+/// <summary>Brute-force protection: after <see cref="MaxFailures"/> failed digest attempts in <see cref="Window"/>,
+/// from one source address or for one extension, attempts get 403 for <see cref="CoolOff"/>.</summary>
+public sealed record LockoutSettings
+{
+    public int MaxFailures { get; init; } = 5;
+    public TimeSpan Window { get; init; } = TimeSpan.FromMinutes(1);
+    public TimeSpan CoolOff { get; init; } = TimeSpan.FromMinutes(5);
+}

@@ -1,0 +1,81 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using Dialer.Peers.Model;
+
+namespace Dialer.Edge.Location;
+
+/// <summary>
+/// The location service (RFC 3261 §10): bindings per extension in memory, read lock-free on the call path,
+/// changed under a per-extension lock by the registrar; every change is queued for write-behind persistence.
+/// Expired bindings are never returned and are swept every second.
+/// </summary>
+public sealed class LocationService : IDisposable
+{
+    private readonly ConcurrentDictionary<string, ImmutableList<Binding>> _bindings = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, object> _locks = new(StringComparer.Ordinal);
+    private readonly TimeProvider _time;
+    private readonly BindingWriter? _writer;
+    private readonly ITimer _sweeper;
+
+    public LocationService(TimeProvider time, BindingWriter? writer)
+    {
+        _time = time;
+        _writer = writer;
+        _sweeper = time.CreateTimer(_ => Sweep(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+    }
+
+    /// <summary>Live bindings of an extension, highest q first, then newest.</summary>
+    public IReadOnlyList<Binding> Lookup(string extension)
+    {
+        if (!_bindings.TryGetValue(extension, out var list))
+        {
+            return [];
+        }
+        var now = _time.GetUtcNow();
+        return [.. list.Where(b => b.ExpiresAt > now).OrderByDescending(b => b.QMillis).ThenByDescending(b => b.RegisteredAt)];
+    }
+
+    public IReadOnlyList<Binding> All()
+    {
+        var now = _time.GetUtcNow();
+        return [.. _bindings.Values.SelectMany(l => l).Where(b => b.ExpiresAt > now).OrderBy(b => b.Extension, StringComparer.Ordinal)];
+    }
+
+    /// <summary>Runs <paramref name="change"/> on an extension's live bindings atomically and stores what it returns.</summary>
+    public T Update<T>(string extension, Func<IReadOnlyList<Binding>, (IReadOnlyList<Binding> Next, T Result)> change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        lock (_locks.GetOrAdd(extension, _ => new object()))
+        {
+            var before = Lookup(extension);
+            var (next, result) = change(before);
+            _bindings[extension] = [.. next];
+            _writer?.Changed(before, next);
+            return result;
+        }
+    }
+
+    /// <summary>Bindings reloaded from the database at start.</summary>
+    public void Restore(IEnumerable<Binding> bindings)
+    {
+        ArgumentNullException.ThrowIfNull(bindings);
+        foreach (var group in bindings.GroupBy(b => b.Extension, StringComparer.Ordinal))
+        {
+            _bindings[group.Key] = [.. group];
+        }
+    }
+
+    private void Sweep()
+    {
+        var now = _time.GetUtcNow();
+        foreach (var (extension, list) in _bindings)
+        {
+            if (list.Any(b => b.ExpiresAt <= now))
+            {
+                Update(extension, live => (live, 0));
+            }
+        }
+    }
+
+    public void Dispose() => _sweeper.Dispose();
+}

@@ -1,0 +1,96 @@
+using Dialer.Edge;
+using Dialer.Host.Configuration;
+using Dialer.Peers.Model;
+using Dialer.Sip.Transport;
+
+namespace Dialer.Host.Hosting;
+
+/// <summary>Turns the Dialer:Sip and Dialer:Edge configuration into the edge's settings; reports bad values by key.</summary>
+public static class EdgeSettingsFactory
+{
+    public static readonly string[] DefaultListen = ["udp:127.0.0.1:5060", "tcp:127.0.0.1:5060"];
+
+    public static EdgeSettings From(DialerOptions options, List<string> failures)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(failures);
+        var listen = new List<SipListenAddress>();
+        var configured = options.Sip.Listen.Count == 0 ? [.. DefaultListen] : options.Sip.Listen;
+        for (var i = 0; i < configured.Count; i++)
+        {
+            if (SipListenAddress.TryParse(configured[i], out var address))
+            {
+                listen.Add(address);
+            }
+            else
+            {
+                failures.Add($"Dialer:Sip:Listen:{i} '{configured[i]}' must be udp:IP:PORT or tcp:IP:PORT");
+            }
+        }
+        var acl = new List<Cidr>();
+        for (var i = 0; i < options.Edge.DialerAcl.Count; i++)
+        {
+            if (Cidr.TryParse(options.Edge.DialerAcl[i], out var cidr, out var error))
+            {
+                acl.Add(cidr.Value);
+            }
+            else
+            {
+                failures.Add($"Dialer:Edge:DialerAcl:{i} {error}");
+            }
+        }
+        var edge = options.Edge;
+        if (edge.MinExpires < 1 || edge.MaxExpires < edge.MinExpires || edge.DefaultExpires < edge.MinExpires || edge.DefaultExpires > edge.MaxExpires)
+        {
+            failures.Add("Dialer:Edge: need 1 <= MinExpires <= DefaultExpires <= MaxExpires");
+        }
+        var policy = edge.MaxContactsPolicy.ToLowerInvariant() switch
+        {
+            "remove_existing" => MaxContactsPolicy.RemoveExisting,
+            "reject" => MaxContactsPolicy.Reject,
+            _ => (MaxContactsPolicy?)null,
+        };
+        if (policy is null)
+        {
+            failures.Add("Dialer:Edge:MaxContactsPolicy must be remove_existing or reject");
+        }
+        if (edge.LockoutFailures < 1 || edge.LockoutWindowSeconds < 1 || edge.LockoutSeconds < 1 || edge.SnapshotPollMs < 50)
+        {
+            failures.Add("Dialer:Edge: LockoutFailures, LockoutWindowSeconds and LockoutSeconds must be >= 1, SnapshotPollMs >= 50");
+        }
+        var algorithms = new List<Dialer.Sip.Auth.DigestAlgorithm>();
+        foreach (var name in edge.DigestAlgorithms.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (Dialer.Sip.Auth.DigestAlgorithms.TryParse(name, out var algorithm) && !algorithms.Contains(algorithm))
+            {
+                algorithms.Add(algorithm);
+            }
+            else
+            {
+                failures.Add($"Dialer:Edge:DigestAlgorithms '{name}' must be MD5 or SHA-256, each once");
+            }
+        }
+        return new EdgeSettings
+        {
+            Listen = listen,
+            Domains = options.Sip.Domains,
+            Realm = options.Sip.Realm,
+            DialerAcl = acl,
+            SnapshotPoll = TimeSpan.FromMilliseconds(Math.Max(50, edge.SnapshotPollMs)),
+            Registrar = new RegistrarSettings
+            {
+                MinExpires = edge.MinExpires,
+                MaxExpires = edge.MaxExpires,
+                DefaultExpires = edge.DefaultExpires,
+                MaxContacts = policy ?? MaxContactsPolicy.RemoveExisting,
+                DigestAlgorithms = algorithms.Count == 0 ? [Dialer.Sip.Auth.DigestAlgorithm.Md5, Dialer.Sip.Auth.DigestAlgorithm.Sha256] : algorithms,
+            },
+            Lockout = new LockoutSettings
+            {
+                MaxFailures = edge.LockoutFailures,
+                Window = TimeSpan.FromSeconds(edge.LockoutWindowSeconds),
+                CoolOff = TimeSpan.FromSeconds(edge.LockoutSeconds),
+            },
+        };
+    }
+}

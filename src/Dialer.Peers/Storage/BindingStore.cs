@@ -1,0 +1,82 @@
+using System.Globalization;
+using System.Net;
+using Dapper;
+using Dialer.Peers.Model;
+
+namespace Dialer.Peers.Storage;
+
+/// <summary>Keeps location-service bindings in MariaDB; the edge writes behind and reloads them at start.</summary>
+public sealed class BindingStore(PeerDatabase database)
+{
+    public async Task UpsertAsync(IReadOnlyCollection<Binding> bindings, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(bindings);
+        if (bindings.Count == 0)
+        {
+            return;
+        }
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync("""
+            INSERT INTO registrations (extension, contact, protocol, source_ip, source_port, expires_at, q_millis, call_id, cseq, user_agent, registered_at)
+            VALUES (@Extension, @Contact, @Protocol, @SourceIp, @SourcePort, @ExpiresAt, @QMillis, @CallId, @CSeq, @UserAgent, @RegisteredAt)
+            ON DUPLICATE KEY UPDATE protocol = VALUES(protocol), source_ip = VALUES(source_ip), source_port = VALUES(source_port),
+                expires_at = VALUES(expires_at), q_millis = VALUES(q_millis), call_id = VALUES(call_id), cseq = VALUES(cseq),
+                user_agent = VALUES(user_agent), registered_at = VALUES(registered_at)
+            """, bindings.Select(Row));
+    }
+
+    public async Task DeleteAsync(IReadOnlyCollection<(string Extension, string Contact)> bindings, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(bindings);
+        if (bindings.Count == 0)
+        {
+            return;
+        }
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync("DELETE FROM registrations WHERE extension = @Extension AND contact = @Contact",
+            bindings.Select(b => new { b.Extension, b.Contact }));
+    }
+
+    /// <summary>Bindings still valid at <paramref name="now"/>; expired rows are deleted on the way.</summary>
+    public async Task<IReadOnlyList<Binding>> LoadAsync(DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync("DELETE FROM registrations WHERE expires_at <= @now", new { now = now.UtcDateTime });
+        var rows = await connection.QueryAsync<BindingRow>("SELECT * FROM registrations ORDER BY extension, registered_at");
+        return rows.Select(r => new Binding(r.Extension, r.Contact, r.Protocol, new IPEndPoint(IPAddress.Parse(r.SourceIp), r.SourcePort),
+            new DateTimeOffset(DateTime.SpecifyKind(r.ExpiresAt, DateTimeKind.Utc)), r.QMillis, r.CallId, r.CSeq, r.UserAgent,
+            new DateTimeOffset(DateTime.SpecifyKind(r.RegisteredAt, DateTimeKind.Utc)))).ToList();
+    }
+
+    private static object Row(Binding binding) => new
+    {
+        binding.Extension,
+        binding.Contact,
+        binding.Protocol,
+        SourceIp = binding.Source.Address.ToString(),
+        SourcePort = binding.Source.Port,
+        ExpiresAt = binding.ExpiresAt.UtcDateTime,
+        binding.QMillis,
+        binding.CallId,
+        binding.CSeq,
+        UserAgent = binding.UserAgent.Length > 255 ? binding.UserAgent[..255] : binding.UserAgent,
+        RegisteredAt = binding.RegisteredAt.UtcDateTime,
+    };
+
+    private sealed class BindingRow
+    {
+        public string Extension { get; set; } = "";
+        public string Contact { get; set; } = "";
+        public string Protocol { get; set; } = "";
+        public string SourceIp { get; set; } = "";
+        public int SourcePort { get; set; }
+        public DateTime ExpiresAt { get; set; }
+        public int QMillis { get; set; }
+        public string CallId { get; set; } = "";
+        public long CSeq { get; set; }
+        public string UserAgent { get; set; } = "";
+        public DateTime RegisteredAt { get; set; }
+
+        public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Extension} {Contact}");
+    }
+}

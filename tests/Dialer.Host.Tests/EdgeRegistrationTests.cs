@@ -1,0 +1,91 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Dialer.Testing;
+using NUnit.Framework;
+
+namespace Dialer.Host.Tests;
+
+/// <summary>Phones created through the admin API register with the edge; SIPp is the phone.</summary>
+public sealed class EdgeRegistrationTests : ApiFixture
+{
+    private async Task<string> NewPhoneAsync(string password)
+    {
+        var extension = UniqueExtension();
+        var created = await Admin.PostJsonAsync("/api/phones", $$"""{"extension":"{{extension}}","password":"{{password}}","maxContacts":2}""");
+        Assert.That(created.StatusCode, Is.EqualTo(HttpStatusCode.Created));
+        await WaitForSnapshotAsync();
+        return extension;
+    }
+
+    /// <summary>The edge polls the repository version every 100 ms in tests; wait until it has the latest.</summary>
+    private async Task WaitForSnapshotAsync()
+    {
+        var version = (await (await Admin.GetAsync(new Uri("/api/version", UriKind.Relative))).JsonAsync()).GetProperty("version").GetInt64();
+        var peers = Server.Edge;
+        for (var i = 0; i < 40 && CurrentVersion() < version; i++)
+        {
+            await Task.Delay(50);
+        }
+        Assert.That(CurrentVersion(), Is.GreaterThanOrEqualTo(version), "the edge picked up the change");
+        long CurrentVersion() => Server.Services<Dialer.Peers.Snapshot.PeerSnapshotSource>().Current.Version;
+    }
+
+    [Test]
+    public async Task PhoneCreatedThroughTheApi_RegistersWithDigest_AndIsListed()
+    {
+        var extension = await NewPhoneAsync("first-password");
+        var result = await SippPhone.RunAsync("register", Server.SipPort(), extension, "first-password");
+        Assert.That(result.ExitCode, Is.Zero, result.Output);
+        var registrations = await (await Admin.GetAsync(new Uri($"/api/registrations?extension={extension}", UriKind.Relative))).JsonAsync();
+        Assert.That(registrations.GetArrayLength(), Is.EqualTo(1));
+        var binding = registrations[0];
+        Assert.Multiple(() =>
+        {
+            Assert.That(binding.GetProperty("contact").GetString(), Does.StartWith($"sip:{extension}@127.0.0.1:"));
+            Assert.That(binding.GetProperty("source").GetString(), Does.StartWith("udp:127.0.0.1:"));
+            Assert.That(binding.GetProperty("userAgent").GetString(), Is.EqualTo("SIPp phone"));
+            Assert.That(binding.GetProperty("expiresIn").GetInt32(), Is.InRange(3590, 3600));
+        });
+    }
+
+    [Test]
+    public async Task WrongPassword_UnknownPhone_AndInactivePhone_AllGetTheSameAnswer()
+    {
+        var extension = await NewPhoneAsync("right-password");
+        Assert.That((await SippPhone.RunAsync("register-refused", Server.SipPort(), extension, "wrong-password")).ExitCode, Is.Zero);
+        Assert.That((await SippPhone.RunAsync("register-refused", Server.SipPort(), "99999999", "any-password")).ExitCode, Is.Zero);
+        var inactive = await NewPhoneAsync("right-password");
+        await Admin.PutJsonAsync($"/api/phones/{inactive}", """{"active":false}""");
+        await WaitForSnapshotAsync();
+        Assert.That((await SippPhone.RunAsync("register-refused", Server.SipPort(), inactive, "right-password")).ExitCode, Is.Zero);
+    }
+
+    [Test]
+    public async Task PasswordChangedThroughTheApi_TakesEffectWithoutRestart()
+    {
+        var extension = await NewPhoneAsync("old-password-1");
+        Assert.That((await SippPhone.RunAsync("register", Server.SipPort(), extension, "old-password-1")).ExitCode, Is.Zero);
+        var changed = await Admin.PutJsonAsync($"/api/phones/{extension}", """{"password":"new-password-2","maxContacts":2}""");
+        Assert.That(changed.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        await WaitForSnapshotAsync();
+        Assert.That((await SippPhone.RunAsync("register-refused", Server.SipPort(), extension, "old-password-1")).ExitCode, Is.Zero);
+        Assert.That((await SippPhone.RunAsync("register", Server.SipPort(), extension, "new-password-2")).ExitCode, Is.Zero);
+    }
+
+    [Test]
+    public async Task OptionsToTheEdge_Gets200WithAllowAcceptSupported()
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var port = ((IPEndPoint)socket.LocalEndPoint!).Port;
+        var options = $"OPTIONS sip:127.0.0.1:{Server.SipPort()} SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:{port};branch=z9hG4bKopt1;rport\r\n" +
+            "Max-Forwards: 70\r\nFrom: <sip:probe@127.0.0.1>;tag=1\r\nTo: <sip:127.0.0.1>\r\nCall-ID: opt1\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n";
+        await socket.SendToAsync(Encoding.ASCII.GetBytes(options), new IPEndPoint(IPAddress.Loopback, Server.SipPort()));
+        var buffer = new byte[4096];
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        var text = Encoding.ASCII.GetString(buffer, 0, await socket.ReceiveAsync(buffer, SocketFlags.None, timeout.Token));
+        Assert.That(text, Does.StartWith("SIP/2.0 200 OK\r\n"));
+        Assert.That(text, Does.Contain("Allow: INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER").And.Contain("Accept: application/sdp").And.Contain("Supported:"));
+    }
+}
