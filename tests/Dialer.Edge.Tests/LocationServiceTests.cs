@@ -1,0 +1,39 @@
+using System.Net;
+using Dialer.Edge.Location;
+using Dialer.Peers.Model;
+using Dialer.Testing;
+using NUnit.Framework;
+
+namespace Dialer.Edge.Tests;
+
+/// <summary>Bindings expire on time, on a fake clock.</summary>
+public sealed class LocationServiceTests
+{
+    private static Binding Binding(ManualTimeProvider clock, string contact, int seconds, int q = -1) =>
+        new("1001", contact, "udp", new IPEndPoint(IPAddress.Loopback, 5070), clock.GetUtcNow().AddSeconds(seconds), q, "c", 1, "ua", clock.GetUtcNow());
+
+    [Test]
+    public void Bindings_DisappearWhenTheyExpire()
+    {
+        var clock = new ManualTimeProvider();
+        using var location = new LocationService(clock, writer: null);
+        location.Update("1001", _ => ((IReadOnlyList<Binding>)[Binding(clock, "sip:a@h", 60), Binding(clock, "sip:b@h", 120)], 0));
+        Assert.That(location.Lookup("1001"), Has.Count.EqualTo(2));
+        clock.Advance(TimeSpan.FromSeconds(59));
+        Assert.That(location.Lookup("1001"), Has.Count.EqualTo(2));
+        clock.Advance(TimeSpan.FromSeconds(2));
+        Assert.That(location.Lookup("1001").Select(b => b.Contact), Is.EqualTo(new[] { "sip:b@h" }));
+        clock.Advance(TimeSpan.FromSeconds(60));
+        Assert.That(location.Lookup("1001"), Is.Empty);
+        Assert.That(location.All(), Is.Empty);
+    }
+
+    [Test]
+    public void Lookup_OrdersByQThenNewest()
+    {
+        var clock = new ManualTimeProvider();
+        using var location = new LocationService(clock, writer: null);
+        location.Update("1001", _ => ((IReadOnlyList<Binding>)[Binding(clock, "sip:low@h", 60, q: 100), Binding(clock, "sip:high@h", 60, q: 900), Binding(clock, "sip:none@h", 60)], 0));
+        Assert.That(location.Lookup("1001").Select(b => b.Contact), Is.EqualTo(new[] { "sip:high@h", "sip:low@h", "sip:none@h" }));
+    }
+}
