@@ -66,10 +66,12 @@ public sealed class EdgeService : IAsyncDisposable
         _transport.Start(_settings.Listen);
         var addresses = new EdgeAddresses(_settings, _transport.Bound);
         var digest = new DigestServer(new DigestNonces(RandomNumberGenerator.GetBytes(32), _time, _settings.Registrar.NonceLifetime));
-        var registrar = new PhoneRegistrar(_settings, _peers, Location, digest, new AuthLockout(_settings.Lockout, _time), addresses, _time,
-            _loggers.CreateLogger<PhoneRegistrar>());
-        _core = new EdgeCore(registrar, _loggers.CreateLogger<EdgeCore>());
+        var gate = new DigestGate(_settings, _peers, digest, new AuthLockout(_settings.Lockout, _time), _loggers.CreateLogger<DigestGate>());
+        var registrar = new PhoneRegistrar(_settings, Location, gate, addresses, _time, _loggers.CreateLogger<PhoneRegistrar>());
+        var calls = new CallRouter(_settings, _peers, Location, gate, addresses, _transport, _loggers.CreateLogger<CallRouter>());
+        _core = new EdgeCore(registrar, calls, _loggers.CreateLogger<EdgeCore>());
         _layer = new TransactionLayer(new TransactionContext(_transport, _time, SipTimers.Default), _core);
+        calls.Attach(_layer);
         _loops.Add(Task.Run(() => _refresher.RunAsync(_stop.Token), CancellationToken.None));
         _loops.Add(Task.Run(() => _writer.RunAsync(_stop.Token), CancellationToken.None));
     }

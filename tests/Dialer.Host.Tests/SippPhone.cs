@@ -3,28 +3,45 @@ using Dialer.Testing;
 
 namespace Dialer.Host.Tests;
 
-/// <summary>SIPp acting as a phone against the edge, with the scenarios under Sipp/.</summary>
+/// <summary>SIPp acting as a phone, a dialer or a carrier against the edge, with the scenario templates under Sipp/.</summary>
 public static class SippPhone
 {
-    /// <param name="scenario">register, register-refused or register-locked.</param>
-    /// <param name="edgePort">The edge's UDP port.</param>
-    /// <param name="extension">Field 0.</param>
-    /// <param name="password">Field 1.</param>
-    /// <param name="expires">Field 2.</param>
-    /// <returns>SIPp's result: exit code 0 when the scenario ran as written.</returns>
-    public static async Task<Sipp.Result> RunAsync(string scenario, int edgePort, string extension, string password = "", int expires = 3600)
+    /// <summary>What a scenario template gets filled in with (SIPp does not expand [field] inside [authentication]).</summary>
+    public sealed record Values
     {
+        public string Extension { get; init; } = "";
+        public string Password { get; init; } = "";
+        public int Expires { get; init; } = 3600;
+        /// <summary>The Contact port to register; defaults to the SIPp process's own port.</summary>
+        public int? ContactPort { get; init; }
+        /// <summary>The loopback address SIPp sends from (127.0.0.2 plays a host outside every ACL).</summary>
+        public string LocalIp { get; init; } = "127.0.0.1";
+        public int LocalPort { get; init; } = Sipp.FreeUdpPort();
+    }
+
+    public static Task<Sipp.Result> RunAsync(string scenario, int edgePort, string extension, string password = "", int expires = 3600) =>
+        RunAsync(scenario, edgePort, new Values { Extension = extension, Password = password, Expires = expires });
+
+    /// <param name="scenario">A template under Sipp/ without .xml.</param>
+    /// <param name="edgePort">The edge's UDP port; null for a scenario that only waits for requests (a phone answering).</param>
+    /// <param name="call">The values to fill in.</param>
+    public static async Task<Sipp.Result> RunAsync(string scenario, int? edgePort, Values call)
+    {
+        ArgumentNullException.ThrowIfNull(call);
         var scenarioFile = Path.GetTempFileName();
         try
         {
             var template = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "Sipp", scenario + ".xml"));
-            await File.WriteAllTextAsync(scenarioFile, template.Replace("{extension}", extension, StringComparison.Ordinal)
-                .Replace("{password}", password, StringComparison.Ordinal)
-                .Replace("{expires}", expires.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal));
-            return await Sipp.RunAsync(
-                ["-sf", scenarioFile, "-m", "1", "-t", "u1", "-i", "127.0.0.1", "-p", Sipp.FreeUdpPort().ToString(CultureInfo.InvariantCulture),
-                 $"127.0.0.1:{edgePort.ToString(CultureInfo.InvariantCulture)}"],
-                TimeSpan.FromSeconds(20));
+            await File.WriteAllTextAsync(scenarioFile, template.Replace("{extension}", call.Extension, StringComparison.Ordinal)
+                .Replace("{password}", call.Password, StringComparison.Ordinal)
+                .Replace("{expires}", call.Expires.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
+                .Replace("{contactPort}", (call.ContactPort ?? call.LocalPort).ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal));
+            List<string> arguments = ["-sf", scenarioFile, "-m", "1", "-t", "u1", "-i", call.LocalIp, "-p", call.LocalPort.ToString(CultureInfo.InvariantCulture)];
+            if (edgePort is { } port)
+            {
+                arguments.Add($"127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}");
+            }
+            return await Sipp.RunAsync(arguments, TimeSpan.FromSeconds(20));
         }
         finally
         {

@@ -8,9 +8,10 @@ namespace Dialer.Edge.Core;
 
 /// <summary>
 /// The edge's transaction user: one place that decides what each request is for. REGISTER goes to the
-/// registrar; OPTIONS to the edge gets its capabilities; methods the edge does not handle get 405 with Allow.
+/// registrar, INVITE and CANCEL to the call router, OPTIONS to the edge gets its capabilities, other requests
+/// are in-dialog requests routed through our Record-Route. While draining, new calls and registrations get 503.
 /// </summary>
-public sealed partial class EdgeCore(PhoneRegistrar registrar, ILogger<EdgeCore> logger) : ITransactionUser
+public sealed partial class EdgeCore(PhoneRegistrar registrar, CallRouter calls, ILogger<EdgeCore> logger) : ITransactionUser
 {
     private volatile bool _draining;
 
@@ -31,7 +32,7 @@ public sealed partial class EdgeCore(PhoneRegistrar registrar, ILogger<EdgeCore>
     {
         try
         {
-            if (_draining)
+            if (_draining && request.Method is SipMethod.Invite or SipMethod.Register)
             {
                 await Responder.RespondAsync(transaction, 503, "Service Unavailable", "Retry-After: 5", "Reason: SIP;cause=503;text=\"shutting down\"");
                 return;
@@ -41,11 +42,18 @@ public sealed partial class EdgeCore(PhoneRegistrar registrar, ILogger<EdgeCore>
                 case SipMethod.Register:
                     await registrar.HandleAsync(transaction, request, source);
                     break;
-                case SipMethod.Options:
+                case SipMethod.Invite:
+                    await calls.InviteAsync(transaction, request, source);
+                    break;
+                case SipMethod.Cancel:
+                    await calls.CancelAsync(transaction, request);
+                    break;
+                case SipMethod.Options when request.IndexOf(HeaderKind.Route) < 0:
                     await Responder.CapabilitiesAsync(transaction);
                     break;
                 default:
-                    await Responder.RespondAsync(transaction, 405, "Method Not Allowed", $"Allow: {Responder.Allow}");
+                    // BYE, re-INVITE, INFO, UPDATE ... inside dialogs that record-routed through the edge.
+                    await calls.InDialogAsync(transaction, request, source);
                     break;
             }
         }
@@ -58,13 +66,9 @@ public sealed partial class EdgeCore(PhoneRegistrar registrar, ILogger<EdgeCore>
         }
     }
 
-    public void OnAck(SipMessage ack, SipEndpoint source)
-    {
-    }
+    public void OnAck(SipMessage ack, SipEndpoint source) => calls.Ack(ack, source);
 
-    public void OnStrayResponse(SipMessage response, SipEndpoint source)
-    {
-    }
+    public void OnStrayResponse(SipMessage response, SipEndpoint source) => calls.StrayResponse(response);
 
     [LoggerMessage(EventId = 2301, Level = LogLevel.Error, Message = "Handling {Method} from {Source} failed")]
     private static partial void LogRequestFailed(ILogger logger, string method, string source, Exception error);

@@ -1,0 +1,168 @@
+using Dialer.Sip.Message;
+using Dialer.Sip.Proxy;
+using Dialer.Sip.Transactions;
+using Dialer.Sip.Transport;
+using Dialer.Sip.Writing;
+
+namespace Dialer.Edge.Core;
+
+/// <summary>
+/// One INVITE forked in parallel to a phone's bindings (RFC 3261 §16.7): provisional responses are relayed
+/// until a final one, every 2xx is relayed and the first cancels the other branches, and without a 2xx the
+/// best final response is relayed once all branches ended. Responses go upstream in order through the
+/// inbound server transaction, which refuses a provisional after a final.
+/// </summary>
+internal sealed class CallFork(ServerTransaction inbound, TransactionLayer layer)
+{
+    private readonly Lock _gate = new();
+    private readonly List<Branch> _branches = [];
+    private bool _answered;
+    private bool _cancelled;
+    private (int Status, byte[] Bytes)? _best;
+
+    public ServerTransaction Inbound => inbound;
+
+    public async Task StartAsync(IEnumerable<(ReadOnlyMemory<byte> Request, SipEndpoint Destination)> targets)
+    {
+        foreach (var (request, destination) in targets)
+        {
+            var branch = new Branch(request, destination);
+            lock (_gate)
+            {
+                _branches.Add(branch);
+            }
+            branch.Transaction = await layer.SendRequestAsync(request, destination,
+                (_, response) => OnResponse(branch, response), (_, error) => OnFailure(branch, error == TransactionError.Timeout ? 408 : 503));
+        }
+    }
+
+    /// <summary>The caller gave up (CANCEL): cancel every branch still ringing; their 487s end the fork.</summary>
+    public void Cancel()
+    {
+        List<Branch> pending;
+        lock (_gate)
+        {
+            _cancelled = true;
+            pending = [.. _branches.Where(b => b.Final == 0)];
+        }
+        foreach (var branch in pending)
+        {
+            SendCancel(branch);
+        }
+    }
+
+    private void OnResponse(Branch branch, SipMessage response)
+    {
+        var status = response.StatusCode;
+        if (status == 100)
+        {
+            return;
+        }
+        List<Branch> toCancel = [];
+        (byte[] Bytes, int Status)? relay = null;
+        lock (_gate)
+        {
+            if (status < 200)
+            {
+                branch.Ringing = true;
+                relay = _answered ? null : (Forwarded(response), status);
+            }
+            else if (status < 300)
+            {
+                branch.Final = status;
+                relay = (Forwarded(response), status);
+                if (!_answered)
+                {
+                    _answered = true;
+                    toCancel = [.. _branches.Where(b => b != branch && b.Final == 0)];
+                }
+            }
+            else
+            {
+                branch.Final = status;
+                if (_best is null || Rank(status) < Rank(_best.Value.Status))
+                {
+                    _best = (status, Forwarded(response));
+                }
+                relay = BestIfDone();
+            }
+        }
+        if (relay is { } send)
+        {
+            _ = inbound.RespondAsync(send.Bytes, send.Status);
+        }
+        foreach (var other in toCancel)
+        {
+            SendCancel(other, "SIP;cause=200;text=\"Call completed elsewhere\"");
+        }
+    }
+
+    private void OnFailure(Branch branch, int status)
+    {
+        (byte[] Bytes, int Status)? relay;
+        lock (_gate)
+        {
+            if (branch.Final != 0)
+            {
+                return;
+            }
+            branch.Final = status;
+            if (_best is null || Rank(status) < Rank(_best.Value.Status))
+            {
+                _best = (status, Synthesized(status));
+            }
+            relay = BestIfDone();
+        }
+        if (relay is { } send)
+        {
+            _ = inbound.RespondAsync(send.Bytes, send.Status);
+        }
+    }
+
+    /// <summary>The best final response once every branch has one and none answered (RFC 3261 §16.7 step 6).</summary>
+    private (byte[] Bytes, int Status)? BestIfDone() =>
+        !_answered && _branches.All(b => b.Final != 0) && _best is { } best ? (best.Bytes, best.Status) : null;
+
+    /// <summary>6xx wins; then the lowest class; busy and decline before other failures within a class.</summary>
+    private int Rank(int status) => status switch
+    {
+        >= 600 => status - 600,
+        486 => 4000,
+        487 when _cancelled => 4000,
+        _ => (status / 100 * 1000) + 100 + (status % 100),
+    };
+
+    private static byte[] Forwarded(SipMessage response)
+    {
+        using var buffer = new PooledBuffer(1024);
+        ProxyWriter.Response(response, buffer);
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private byte[] Synthesized(int status)
+    {
+        using var buffer = new PooledBuffer(512);
+        ResponseBuilder.Write(inbound.Request, status, status == 408 ? "Request Timeout"u8 : "Service Unavailable"u8, "edge"u8, buffer);
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private void SendCancel(Branch branch, string? reason = null)
+    {
+        if (branch.Transaction is null)
+        {
+            return;
+        }
+        using var buffer = new PooledBuffer(512);
+        RequestBuilder.Cancel(branch.Transaction.Request, buffer, reason is null ? default : System.Text.Encoding.ASCII.GetBytes(reason));
+        _ = layer.SendRequestAsync(buffer.WrittenSpan.ToArray(), branch.Destination, (_, _) => { }, (_, _) => { });
+    }
+
+    private sealed class Branch(ReadOnlyMemory<byte> request, SipEndpoint destination)
+    {
+        public ReadOnlyMemory<byte> Request { get; } = request;
+        public SipEndpoint Destination { get; } = destination;
+        public ClientTransaction? Transaction { get; set; }
+        public bool Ringing { get; set; }
+        public int Final { get; set; }
+    }
+}

@@ -1,0 +1,74 @@
+using System.Net;
+using Dialer.Peers.Model;
+using Dialer.Sip.Headers;
+using Dialer.Sip.Message;
+using Dialer.Sip.Transport;
+using Dialer.Sip.Uris;
+
+namespace Dialer.Edge.Core;
+
+/// <summary>Where a request or response goes next, as socket addresses.</summary>
+public static class Destinations
+{
+    /// <summary>
+    /// A phone's binding: over TCP its connection; over UDP the contact as written when it is the address the
+    /// REGISTER came from, else the observed source (the phone is behind NAT, RFC 3581).
+    /// </summary>
+    public static SipEndpoint ForBinding(Binding binding)
+    {
+        ArgumentNullException.ThrowIfNull(binding);
+        if (binding.Protocol == "tcp")
+        {
+            return new SipEndpoint(SipProtocol.Tcp, binding.Source);
+        }
+        if (SipUri.TryParse(binding.Contact, out var contact) && IPAddress.TryParse(contact.HostWithoutBrackets, out var ip)
+            && ip.Equals(binding.Source.Address))
+        {
+            return new SipEndpoint(SipProtocol.Udp, new IPEndPoint(ip, contact.Port ?? 5060));
+        }
+        return new SipEndpoint(SipProtocol.Udp, binding.Source);
+    }
+
+    /// <summary>A URI with an IP host: its address, port and transport parameter (no DNS); null for names.</summary>
+    public static SipEndpoint? ForUri(SipUri uri)
+    {
+        ArgumentNullException.ThrowIfNull(uri);
+        if (!IPAddress.TryParse(uri.HostWithoutBrackets, out var ip))
+        {
+            return null;
+        }
+        var protocol = string.Equals(uri.Parameter("transport"), "tcp", StringComparison.OrdinalIgnoreCase) ? SipProtocol.Tcp : SipProtocol.Udp;
+        return new SipEndpoint(protocol, new IPEndPoint(ip, uri.Port ?? (uri.IsSecure ? 5061 : 5060)));
+    }
+
+    /// <summary>
+    /// RFC 3261 §18.2.2 for a response a proxy forwards: the Via now on top says where, received and rport
+    /// overriding sent-by (RFC 3581 §4). Null when the Via is unusable.
+    /// </summary>
+    public static SipEndpoint? ForResponse(SipMessage response, int viaIndex)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        var span = response.Span;
+        var index = 0;
+        foreach (var element in response.Elements(HeaderKind.Via))
+        {
+            if (index++ != viaIndex)
+            {
+                continue;
+            }
+            if (!ViaHeader.TryParse(span, element, out var via))
+            {
+                return null;
+            }
+            var host = via.Received.IsEmpty ? via.HostText(span) : System.Text.Encoding.ASCII.GetString(via.Received.Of(span));
+            if (!IPAddress.TryParse(host, out var address))
+            {
+                return null;
+            }
+            var port = via.Rport > 0 ? via.Rport : via.Port == 0 ? 5060 : via.Port;
+            var protocol = System.Text.Encoding.ASCII.GetString(via.Transport.Of(span)).Equals("TCP", StringComparison.OrdinalIgnoreCase) ? SipProtocol.Tcp : SipProtocol.Udp;
+            return new SipEndpoint(protocol, new IPEndPoint(address, port));
+        }
+        return null;
+    }
+}

@@ -1,0 +1,101 @@
+using Dialer.Edge.Core;
+using Dialer.Peers.Model;
+using Dialer.Peers.Snapshot;
+using Dialer.Sip.Auth;
+using Dialer.Sip.Message;
+using Dialer.Sip.Transactions;
+using Dialer.Sip.Transport;
+using Microsoft.Extensions.Logging;
+
+namespace Dialer.Edge.Registrar;
+
+/// <summary>
+/// Digest authentication of phone peers for REGISTER (401/Authorization) and calls (407/Proxy-Authorization):
+/// the same challenge for unknown, inactive and wrong-password phones, lockout per source and per user.
+/// </summary>
+public sealed partial class DigestGate(EdgeSettings settings, PeerSnapshotSource peers, DigestServer digest, AuthLockout lockout, ILogger<DigestGate> logger)
+{
+    /// <param name="transaction">Where challenges and refusals are sent.</param>
+    /// <param name="request">The request to authenticate.</param>
+    /// <param name="source">Where it came from (lockout key).</param>
+    /// <param name="extension">For REGISTER, the extension being registered: the phone must be that one; null for calls.</param>
+    /// <returns>The authenticated phone, or null when a challenge or refusal was sent.</returns>
+    public async Task<Phone?> AuthenticateAsync(ServerTransaction transaction, SipMessage request, SipEndpoint source, string? extension)
+    {
+        ArgumentNullException.ThrowIfNull(transaction);
+        ArgumentNullException.ThrowIfNull(request);
+        var proxy = extension is null;
+        var sourceKey = "ip:" + source.Address.Address;
+        var userKey = extension is null ? null : "ext:" + extension;
+        if (lockout.IsLocked(sourceKey) || (userKey is not null && lockout.IsLocked(userKey)))
+        {
+            await Responder.RespondAsync(transaction, 403, "Forbidden");
+            return null;
+        }
+        var credentials = CredentialsForRealm(request, proxy ? HeaderKind.ProxyAuthorization : HeaderKind.Authorization);
+        if (credentials is null)
+        {
+            await ChallengeAsync(transaction, proxy, stale: false);
+            return null;
+        }
+        var snapshot = peers.Current;
+        Phone? matched = null;
+        var verdict = digest.Verify(credentials, request.MethodText, settings.Realm, (user, algorithm) =>
+        {
+            // Only an active phone of our realm (registering its own extension, for REGISTER) has an HA1 here.
+            if (!snapshot.PhonesByAuthUser.TryGetValue(user, out var phone) || !phone.Active || phone.Realm != settings.Realm
+                || (extension is not null && phone.Extension != extension))
+            {
+                return null;
+            }
+            matched = phone;
+            return algorithm == DigestAlgorithm.Sha256 ? phone.Credentials.Ha1Sha256 : phone.Credentials.Ha1Md5;
+        }, out var username);
+        userKey ??= "ext:" + (matched?.Extension ?? username ?? "");
+        switch (verdict)
+        {
+            case DigestVerdict.Accepted:
+                lockout.Succeed(sourceKey);
+                lockout.Succeed(userKey);
+                return matched;
+            case DigestVerdict.Stale:
+                await ChallengeAsync(transaction, proxy, stale: true);
+                return null;
+            case DigestVerdict.Malformed:
+                await Responder.RespondAsync(transaction, 400, "Bad Request: Malformed Authorization");
+                return null;
+            default:
+                if (lockout.Fail(sourceKey) | lockout.Fail(userKey))
+                {
+                    LogLockedOut(logger, userKey, source.Address.Address.ToString(), username ?? "");
+                }
+                // The same answer as for no credentials at all: nothing tells an attacker which part was wrong.
+                await ChallengeAsync(transaction, proxy, stale: false);
+                return null;
+        }
+    }
+
+    private string? CredentialsForRealm(SipMessage request, HeaderKind kind)
+    {
+        for (var i = request.IndexOf(kind); i >= 0; i = request.NextIndexOf(kind, i))
+        {
+            var value = request.ValueString(request.HeaderAt(i));
+            if (DigestParameters.TryParse(value, out var parameters) && parameters["realm"] == settings.Realm)
+            {
+                return value;
+            }
+        }
+        return null;
+    }
+
+    private Task<bool> ChallengeAsync(ServerTransaction transaction, bool proxy, bool stale)
+    {
+        var header = proxy ? "Proxy-Authenticate: " : "WWW-Authenticate: ";
+        return Responder.RespondAsync(transaction, proxy ? 407 : 401, proxy ? "Proxy Authentication Required" : "Unauthorized",
+            [.. digest.Challenges(settings.Realm, stale, settings.Registrar.DigestAlgorithms).Select(c => header + c)], default);
+    }
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Warning,
+        Message = "Digest attempts locked out: {User} from {Source} (username {Username}) failed too often")]
+    private static partial void LogLockedOut(ILogger logger, string user, string source, string username);
+}

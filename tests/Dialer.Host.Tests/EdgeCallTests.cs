@@ -1,0 +1,102 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Dialer.Testing;
+using NUnit.Framework;
+
+namespace Dialer.Host.Tests;
+
+/// <summary>Calls to registered extensions through the edge, with SIPp as dialer, carrier and phone.</summary>
+public sealed class EdgeCallTests
+{
+    private ApiServer _server = null!;
+    private HttpClient _admin = null!;
+
+    [OneTimeSetUp]
+    public async Task Start()
+    {
+        _server = await ApiServer.StartAsync(overrides: new Dictionary<string, string?> { ["Dialer:Edge:DialerAcl:0"] = "127.0.0.1/32" });
+        _admin = _server.Client();
+        var trunk = await _admin.PostJsonAsync("/api/trunks",
+            """{"name":"carrier-in","channelCap":10,"acl":["127.0.0.3/32"],"servers":[{"host":"127.0.0.3","port":5060}]}""");
+        Assert.That(trunk.StatusCode, Is.EqualTo(HttpStatusCode.Created));
+    }
+
+    [OneTimeTearDown]
+    public async Task Stop()
+    {
+        _admin.Dispose();
+        await _server.DisposeAsync();
+    }
+
+    private async Task<string> RegisteredPhoneAsync(int answeringPort)
+    {
+        var extension = Random.Shared.Next(20_000_000, 29_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Assert.That((await _admin.PostJsonAsync("/api/phones", $$"""{"extension":"{{extension}}","password":"phone-password"}""")).StatusCode,
+            Is.EqualTo(HttpStatusCode.Created));
+        for (var i = 0; i < 40 && !_server.Services<Dialer.Peers.Snapshot.PeerSnapshotSource>().Current.Phones.ContainsKey(extension); i++)
+        {
+            await Task.Delay(50);
+        }
+        var registered = await SippPhone.RunAsync("register", _server.SipPort(),
+            new SippPhone.Values { Extension = extension, Password = "phone-password", ContactPort = answeringPort });
+        Assert.That(registered.ExitCode, Is.Zero, registered.Output);
+        return extension;
+    }
+
+    [TestCase("127.0.0.1", TestName = "DialerCall_ReachesTheRegisteredPhone_AndEndsThroughTheEdge")]
+    [TestCase("127.0.0.3", TestName = "CarrierCallFromTheTrunkAcl_ReachesTheRegisteredPhone")]
+    public async Task Call_ReachesTheRegisteredPhone(string callerIp)
+    {
+        var answeringPort = Sipp.FreeUdpPort();
+        var extension = await RegisteredPhoneAsync(answeringPort);
+        var phone = SippPhone.RunAsync("phone-answer", null, new SippPhone.Values { LocalPort = answeringPort });
+        await Task.Delay(300);
+        var caller = await SippPhone.RunAsync("dialer-call", _server.SipPort(), new SippPhone.Values { Extension = extension, LocalIp = callerIp });
+        Assert.That(caller.ExitCode, Is.Zero, caller.Output);
+        var answered = await phone;
+        Assert.That(answered.ExitCode, Is.Zero, answered.Output);
+    }
+
+    [Test]
+    public async Task CallToAnUnregisteredExtension_Is480()
+    {
+        Assert.That((await _admin.PostJsonAsync("/api/phones", """{"extension":"39000001","password":"phone-password"}""")).StatusCode, Is.EqualTo(HttpStatusCode.Created));
+        await Task.Delay(300);
+        Assert.That(await InviteStatusAsync("127.0.0.1", "39000001"), Is.EqualTo(480));
+    }
+
+    [Test]
+    public async Task CallFromAnAddressOutsideEveryAcl_Is403()
+    {
+        Assert.That(await InviteStatusAsync("127.0.0.2", "39000001"), Is.EqualTo(403));
+    }
+
+    [Test]
+    public async Task CallToANumberThatIsNoExtension_Is404()
+    {
+        Assert.That(await InviteStatusAsync("127.0.0.1", "5551234"), Is.EqualTo(404));
+    }
+
+    /// <summary>Sends one INVITE from <paramref name="fromIp"/> and returns the first final status.</summary>
+    private async Task<int> InviteStatusAsync(string fromIp, string number)
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        socket.Bind(new IPEndPoint(IPAddress.Parse(fromIp), 0));
+        var port = ((IPEndPoint)socket.LocalEndPoint!).Port;
+        var invite = $"INVITE sip:{number}@127.0.0.1:{_server.SipPort()} SIP/2.0\r\nVia: SIP/2.0/UDP {fromIp}:{port};branch=z9hG4bK{Guid.NewGuid():N};rport\r\n" +
+            $"Max-Forwards: 70\r\nFrom: <sip:dialer@{fromIp}>;tag=1\r\nTo: <sip:{number}@127.0.0.1>\r\nCall-ID: {Guid.NewGuid():N}\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n";
+        await socket.SendToAsync(Encoding.ASCII.GetBytes(invite), new IPEndPoint(IPAddress.Loopback, _server.SipPort()));
+        var buffer = new byte[4096];
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        while (true)
+        {
+            var text = Encoding.ASCII.GetString(buffer, 0, await socket.ReceiveAsync(buffer, SocketFlags.None, timeout.Token));
+            var status = int.Parse(text.AsSpan(8, 3), System.Globalization.CultureInfo.InvariantCulture);
+            if (status >= 200)
+            {
+                return status;
+            }
+        }
+    }
+}
