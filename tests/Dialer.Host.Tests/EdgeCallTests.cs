@@ -32,7 +32,7 @@ public sealed class EdgeCallTests
     private async Task<string> RegisteredPhoneAsync(int answeringPort)
     {
         var extension = Random.Shared.Next(20_000_000, 29_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        Assert.That((await _admin.PostJsonAsync("/api/phones", $$"""{"extension":"{{extension}}","password":"phone-password"}""")).StatusCode,
+        Assert.That((await _admin.PostJsonAsync("/api/phones", $$"""{"extension":"{{extension}}","password":"phone-password","maxContacts":2}""")).StatusCode,
             Is.EqualTo(HttpStatusCode.Created));
         for (var i = 0; i < 40 && !_server.Services<Dialer.Peers.Snapshot.PeerSnapshotSource>().Current.Phones.ContainsKey(extension); i++)
         {
@@ -56,6 +56,38 @@ public sealed class EdgeCallTests
         Assert.That(caller.ExitCode, Is.Zero, caller.Output);
         var answered = await phone;
         Assert.That(answered.ExitCode, Is.Zero, answered.Output);
+    }
+
+    [Test]
+    public async Task TwoBindings_BothRing_TheFirstAnswerWins_AndTheOtherIsCancelled()
+    {
+        var answering = Sipp.FreeUdpPort();
+        var ringing = Sipp.FreeUdpPort();
+        var extension = await RegisteredPhoneAsync(answering);
+        var second = await SippPhone.RunAsync("register", _server.SipPort(),
+            new SippPhone.Values { Extension = extension, Password = "phone-password", ContactPort = ringing });
+        Assert.That(second.ExitCode, Is.Zero, second.Output);
+        var ringer = SippPhone.RunAsync("phone-ring", null, new SippPhone.Values { LocalPort = ringing });
+        var answerer = SippPhone.RunAsync("phone-answer", null, new SippPhone.Values { LocalPort = answering });
+        await Task.Delay(300);
+        var caller = await SippPhone.RunAsync("dialer-call", _server.SipPort(), new SippPhone.Values { Extension = extension });
+        Assert.That(caller.ExitCode, Is.Zero, caller.Output);
+        Assert.That((await answerer).ExitCode, Is.Zero);
+        var cancelled = await ringer;
+        Assert.That(cancelled.ExitCode, Is.Zero, cancelled.Output);
+    }
+
+    [Test]
+    public async Task BusyPhone_Is486ForTheCaller()
+    {
+        var port = Sipp.FreeUdpPort();
+        var extension = await RegisteredPhoneAsync(port);
+        var phone = SippPhone.RunAsync("phone-busy", null, new SippPhone.Values { LocalPort = port });
+        await Task.Delay(300);
+        var caller = await SippPhone.RunAsync("dialer-busy", _server.SipPort(), new SippPhone.Values { Extension = extension });
+        Assert.That(caller.ExitCode, Is.Zero, caller.Output);
+        var busy = await phone;
+        Assert.That(busy.ExitCode, Is.Zero, busy.Output);
     }
 
     [Test]

@@ -76,15 +76,7 @@ public sealed class EdgeRegistrationTests : ApiFixture
     [Test]
     public async Task OptionsToTheEdge_Gets200WithAllowAcceptSupported()
     {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        var port = ((IPEndPoint)socket.LocalEndPoint!).Port;
-        var options = $"OPTIONS sip:127.0.0.1:{Server.SipPort()} SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:{port};branch=z9hG4bKopt1;rport\r\n" +
-            "Max-Forwards: 70\r\nFrom: <sip:probe@127.0.0.1>;tag=1\r\nTo: <sip:127.0.0.1>\r\nCall-ID: opt1\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n";
-        await socket.SendToAsync(Encoding.ASCII.GetBytes(options), new IPEndPoint(IPAddress.Loopback, Server.SipPort()));
-        var buffer = new byte[4096];
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-        var text = Encoding.ASCII.GetString(buffer, 0, await socket.ReceiveAsync(buffer, SocketFlags.None, timeout.Token));
+        var text = await SipProbe.OptionsAsync(Server.SipPort());
         Assert.That(text, Does.StartWith("SIP/2.0 200 OK\r\n"));
         Assert.That(text, Does.Contain("Allow: INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER").And.Contain("Accept: application/sdp").And.Contain("Supported:"));
     }
