@@ -44,13 +44,14 @@ public sealed partial class SnapshotRefresher(PeerSnapshotLoader loader, PeerSna
     {
         while (!stoppingToken.IsCancellationRequested)
         {
-            await RefreshAsync(stoppingToken);
             try
             {
+                await RefreshAsync(stoppingToken);
                 await Task.Delay(poll, time, stoppingToken);
             }
-            catch (OperationCanceledException)
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
+                // Stopping while a load or the wait was in flight: nothing to report.
                 return;
             }
         }
