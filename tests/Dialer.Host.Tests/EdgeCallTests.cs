@@ -78,6 +78,28 @@ public sealed class EdgeCallTests
     }
 
     [Test]
+    public async Task RegisteredPhone_CallsAnotherPhone_AfterProxyDigest()
+    {
+        var answering = Sipp.FreeUdpPort();
+        var callee = await RegisteredPhoneAsync(answering);
+        var callerPort = Sipp.FreeUdpPort();
+        var caller = Random.Shared.Next(30_000_000, 38_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var created = await _admin.PostJsonAsync("/api/phones", "{\"extension\":\"" + caller + "\",\"password\":\"caller-password\"}");
+        Assert.That(created.StatusCode, Is.EqualTo(HttpStatusCode.Created));
+        await Task.Delay(300);
+        // The caller registers from 127.0.0.4, outside the dialer ACL: its calls need digest.
+        var registered = await SippPhone.RunAsync("register", _server.SipPort(),
+            new SippPhone.Values { Extension = caller, Password = "caller-password", LocalIp = "127.0.0.4", LocalPort = callerPort });
+        Assert.That(registered.ExitCode, Is.Zero, registered.Output);
+        var phone = SippPhone.RunAsync("phone-answer", null, new SippPhone.Values { LocalPort = answering });
+        await Task.Delay(300);
+        var call = await SippPhone.RunAsync("phone-call", _server.SipPort(),
+            new SippPhone.Values { Extension = callee, Caller = caller, Password = "caller-password", LocalIp = "127.0.0.4", LocalPort = callerPort });
+        Assert.That(call.ExitCode, Is.Zero, call.Output);
+        Assert.That((await phone).ExitCode, Is.Zero);
+    }
+
+    [Test]
     public async Task BusyPhone_Is486ForTheCaller()
     {
         var port = Sipp.FreeUdpPort();

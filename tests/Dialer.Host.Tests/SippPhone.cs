@@ -10,6 +10,8 @@ public static class SippPhone
     public sealed record Values
     {
         public string Extension { get; init; } = "";
+        /// <summary>The calling phone's extension (phone-call).</summary>
+        public string Caller { get; init; } = "";
         public string Password { get; init; } = "";
         public int Expires { get; init; } = 3600;
         /// <summary>The Contact port to register; defaults to the SIPp process's own port.</summary>
@@ -34,6 +36,7 @@ public static class SippPhone
             var template = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "Sipp", scenario + ".xml"));
             await File.WriteAllTextAsync(scenarioFile, template.Replace("{extension}", call.Extension, StringComparison.Ordinal)
                 .Replace("{password}", call.Password, StringComparison.Ordinal)
+                .Replace("{caller}", call.Caller, StringComparison.Ordinal)
                 .Replace("{expires}", call.Expires.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
                 .Replace("{contactPort}", (call.ContactPort ?? call.LocalPort).ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal));
             List<string> arguments = ["-sf", scenarioFile, "-m", "1", "-t", "u1", "-i", call.LocalIp, "-p", call.LocalPort.ToString(CultureInfo.InvariantCulture)];
