@@ -74,6 +74,31 @@ public sealed class EdgeRegistrationTests : ApiFixture
     }
 
     [Test]
+    public async Task Refresh_KeepsOneBinding_AndExpiresZeroUnregisters()
+    {
+        var extension = await NewPhoneAsync("refresh-password");
+        var port = Dialer.Testing.Sipp.FreeUdpPort();
+        var values = new SippPhone.Values { Extension = extension, Password = "refresh-password", Expires = 600, LocalPort = port };
+        Assert.That((await SippPhone.RunAsync("register", Server.SipPort(), values)).ExitCode, Is.Zero);
+        Assert.That((await SippPhone.RunAsync("register", Server.SipPort(), values with { Expires = 1200 })).ExitCode, Is.Zero);
+        var bindings = await (await Admin.GetAsync(new Uri($"/api/registrations?extension={extension}", UriKind.Relative))).JsonAsync();
+        Assert.That(bindings.GetArrayLength(), Is.EqualTo(1), "the same contact refreshed, not added");
+        Assert.That(bindings[0].GetProperty("expiresIn").GetInt32(), Is.InRange(1190, 1200));
+        Assert.That((await SippPhone.RunAsync("register", Server.SipPort(), values with { Expires = 0 })).ExitCode, Is.Zero);
+        var after = await (await Admin.GetAsync(new Uri($"/api/registrations?extension={extension}", UriKind.Relative))).JsonAsync();
+        Assert.That(after.GetArrayLength(), Is.Zero);
+    }
+
+    [Test]
+    public async Task ExpiresBelowTheMinimum_Is423IntervalTooBrief()
+    {
+        var extension = await NewPhoneAsync("brief-password");
+        var result = await SippPhone.RunAsync("register", Server.SipPort(),
+            new SippPhone.Values { Extension = extension, Password = "brief-password", Expires = 30, Status = 423 });
+        Assert.That(result.ExitCode, Is.Zero, result.Output);
+    }
+
+    [Test]
     public async Task OptionsToTheEdge_Gets200WithAllowAcceptSupported()
     {
         var text = await SipProbe.OptionsAsync(Server.SipPort());

@@ -14,6 +14,8 @@ public static class SippPhone
         public string Caller { get; init; } = "";
         public string Password { get; init; } = "";
         public int Expires { get; init; } = 3600;
+        /// <summary>The final status the register scenario expects.</summary>
+        public int Status { get; init; } = 200;
         /// <summary>The Contact port to register; defaults to the SIPp process's own port.</summary>
         public int? ContactPort { get; init; }
         /// <summary>The loopback address SIPp sends from (127.0.0.2 plays a host outside every ACL).</summary>
@@ -37,6 +39,7 @@ public static class SippPhone
             await File.WriteAllTextAsync(scenarioFile, template.Replace("{extension}", call.Extension, StringComparison.Ordinal)
                 .Replace("{password}", call.Password, StringComparison.Ordinal)
                 .Replace("{caller}", call.Caller, StringComparison.Ordinal)
+                .Replace("{status}", call.Status.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
                 .Replace("{expires}", call.Expires.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
                 .Replace("{contactPort}", (call.ContactPort ?? call.LocalPort).ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal));
             List<string> arguments = ["-sf", scenarioFile, "-m", "1", "-t", "u1", "-i", call.LocalIp, "-p", call.LocalPort.ToString(CultureInfo.InvariantCulture)];
