@@ -219,6 +219,9 @@ cmd_start() {
   # credentials work there, share it instead of starting a second server.
   if tcp_in_use "$DB_PORT"; then
     if tcp_sql "$DB_PORT"; then
+      # A database of this checkout's own on the shared server: the other checkout's data (and the
+      # trunk secrets its key encrypted) stay out of our way, and ours out of theirs.
+      DB_NAME="${DB_NAME}_$(printf '%s' "$ROOT" | sha256sum | cut -c1-8)"
       tcp_sql "$DB_PORT" "$(create_db_sql)" || die "cannot create database $DB_NAME on port $DB_PORT"
       log "port $DB_PORT is served by another MariaDB that accepts user $DB_USER; reusing it"
       conn_string "$DB_PORT"
