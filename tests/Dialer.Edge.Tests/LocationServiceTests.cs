@@ -29,6 +29,20 @@ public sealed class LocationServiceTests
     }
 
     [Test]
+    public void ContactAndSourceLookups_FollowChangesAndExpiry()
+    {
+        var clock = new ManualTimeProvider();
+        using var location = new LocationService(clock, writer: null);
+        location.Update("1001", _ => ((IReadOnlyList<Binding>)[Binding(clock, "sip:a@h", 60)], 0));
+        Assert.That(location.FindByContact("sip:a@h")?.Extension, Is.EqualTo("1001"));
+        Assert.That(location.HasSource(IPAddress.Loopback), Is.True);
+        Assert.That(location.FindByContact("sip:other@h"), Is.Null);
+        clock.Advance(TimeSpan.FromSeconds(61));
+        Assert.That(location.FindByContact("sip:a@h"), Is.Null);
+        Assert.That(location.HasSource(IPAddress.Loopback), Is.False, "the sweep removed the expired binding");
+    }
+
+    [Test]
     public void Lookup_OrdersByQThenNewest()
     {
         var clock = new ManualTimeProvider();

@@ -155,7 +155,7 @@ public sealed partial class CallRouter(EdgeSettings settings, PeerSnapshotSource
         {
             return Caller.Carrier;
         }
-        return location.All().Any(b => b.Source.Address.Equals(address)) ? Caller.Phone : Caller.Unknown;
+        return location.HasSource(address) ? Caller.Phone : Caller.Unknown;
     }
 
     private async Task<bool> RejectHopProblemsAsync(ServerTransaction transaction, SipMessage request)
@@ -198,7 +198,7 @@ public sealed partial class CallRouter(EdgeSettings settings, PeerSnapshotSource
             return Sip.Headers.NameAddress.TryParse(span, element, out var route) && SipUri.TryParse(route.Uri.Of(span), out var uri) ? Destinations.ForUri(uri) : null;
         }
         var target = Encoding.UTF8.GetString(request.RequestUri.Of(span));
-        var binding = location.All().FirstOrDefault(b => b.Contact == target);
+        var binding = location.FindByContact(target);
         return binding is not null ? Destinations.ForBinding(binding) : SipUri.TryParse(target, out var requestUri) ? Destinations.ForUri(requestUri) : null;
     }
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Collections.Frozen;
 using System.Collections.Immutable;
 using Dialer.Peers.Model;
 
@@ -16,6 +17,7 @@ public sealed class LocationService : IDisposable
     private readonly TimeProvider _time;
     private readonly BindingWriter? _writer;
     private readonly ITimer _sweeper;
+    private volatile BindingIndex? _index;
 
     public LocationService(TimeProvider time, BindingWriter? writer)
     {
@@ -35,6 +37,13 @@ public sealed class LocationService : IDisposable
         return [.. list.Where(b => b.ExpiresAt > now).OrderByDescending(b => b.QMillis).ThenByDescending(b => b.RegisteredAt)];
     }
 
+    /// <summary>The live binding with exactly this Contact URI (in-dialog requests to a phone), or null.</summary>
+    public Binding? FindByContact(string contact) =>
+        Index().ByContact.TryGetValue(contact, out var binding) && binding.ExpiresAt > _time.GetUtcNow() ? binding : null;
+
+    /// <summary>Whether some live binding registered from this address (a phone calling from where it registered).</summary>
+    public bool HasSource(System.Net.IPAddress address) => Index().Sources.Contains(address);
+
     public IReadOnlyList<Binding> All()
     {
         var now = _time.GetUtcNow();
@@ -51,6 +60,7 @@ public sealed class LocationService : IDisposable
             var (next, result) = change(before);
             _bindings[extension] = [.. next];
             _writer?.Changed(before, next);
+            _index = null;
             return result;
         }
     }
@@ -63,7 +73,25 @@ public sealed class LocationService : IDisposable
         {
             _bindings[group.Key] = [.. group];
         }
+        _index = null;
     }
+
+    /// <summary>Lookups by contact and by source, rebuilt on the first read after a change (registrations change far less often than calls read).</summary>
+    private BindingIndex Index()
+    {
+        var index = _index;
+        if (index is null)
+        {
+            var all = All();
+            index = new BindingIndex(
+                all.GroupBy(b => b.Contact, StringComparer.Ordinal).ToFrozenDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal),
+                all.Select(b => b.Source.Address).ToFrozenSet());
+            _index = index;
+        }
+        return index;
+    }
+
+    private sealed record BindingIndex(FrozenDictionary<string, Binding> ByContact, FrozenSet<System.Net.IPAddress> Sources);
 
     private void Sweep()
     {
