@@ -79,12 +79,7 @@ internal sealed class CallFork(ServerTransaction inbound, TransactionLayer layer
             }
             else
             {
-                branch.Final = status;
-                if (_best is null || Rank(status) < Rank(_best.Value.Status))
-                {
-                    _best = (status, Forwarded(response));
-                }
-                relay = BestIfDone();
+                relay = Finish(branch, status, () => Forwarded(response));
             }
         }
         if (relay is { } send)
@@ -106,12 +101,7 @@ internal sealed class CallFork(ServerTransaction inbound, TransactionLayer layer
             {
                 return;
             }
-            branch.Final = status;
-            if (_best is null || Rank(status) < Rank(_best.Value.Status))
-            {
-                _best = (status, Synthesized(status));
-            }
-            relay = BestIfDone();
+            relay = Finish(branch, status, () => Synthesized(status));
         }
         if (relay is { } send)
         {
@@ -119,9 +109,19 @@ internal sealed class CallFork(ServerTransaction inbound, TransactionLayer layer
         }
     }
 
-    /// <summary>The best final response once every branch has one and none answered (RFC 3261 §16.7 step 6).</summary>
-    private (byte[] Bytes, int Status)? BestIfDone() =>
-        !_answered && _branches.All(b => b.Final != 0) && _best is { } best ? (best.Bytes, best.Status) : null;
+    /// <summary>
+    /// A branch ended with a failure: keep it if it is the best so far, and once every branch has ended without a
+    /// 2xx, return the best final response to relay (RFC 3261 §16.7 step 6). Runs under the lock.
+    /// </summary>
+    private (byte[] Bytes, int Status)? Finish(Branch branch, int status, Func<byte[]> bytes)
+    {
+        branch.Final = status;
+        if (_best is null || Rank(status) < Rank(_best.Value.Status))
+        {
+            _best = (status, bytes());
+        }
+        return !_answered && _branches.All(b => b.Final != 0) && _best is { } best ? (best.Bytes, best.Status) : null;
+    }
 
     /// <summary>6xx wins; then the lowest class; busy and decline before other failures within a class.</summary>
     private int Rank(int status) => status switch
