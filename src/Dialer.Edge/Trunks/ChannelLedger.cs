@@ -1,0 +1,34 @@
+using System.Collections.Concurrent;
+
+namespace Dialer.Edge.Trunks;
+
+/// <summary>Every trunk's channels, and the server-wide cap across all trunks (0 = none).</summary>
+public sealed class ChannelLedger(TimeProvider time, int maxChannels = 0)
+{
+    private readonly ConcurrentDictionary<string, TrunkChannels> _trunks = new(StringComparer.OrdinalIgnoreCase);
+    private int _inUse;
+
+    public int InUse => Volatile.Read(ref _inUse);
+
+    public TrunkChannels For(string trunk) => _trunks.GetOrAdd(trunk, name => new TrunkChannels(name, time, this));
+
+    public IReadOnlyList<TrunkChannelsView> Views() => [.. _trunks.Values.Select(t => t.View()).OrderBy(v => v.Trunk, StringComparer.Ordinal)];
+
+    internal bool TryTakeGlobal()
+    {
+        while (true)
+        {
+            var current = Volatile.Read(ref _inUse);
+            if (maxChannels > 0 && current >= maxChannels)
+            {
+                return false;
+            }
+            if (Interlocked.CompareExchange(ref _inUse, current + 1, current) == current)
+            {
+                return true;
+            }
+        }
+    }
+
+    internal void ReleaseGlobal() => Interlocked.Decrement(ref _inUse);
+}

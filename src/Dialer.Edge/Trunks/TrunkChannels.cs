@@ -1,0 +1,203 @@
+using Dialer.Peers.Model;
+
+namespace Dialer.Edge.Trunks;
+
+/// <summary>
+/// The channel ledger of one trunk: channels in use against the cap, the CPS bucket, and VICIdial allocations.
+/// A campaign first uses its own reserved channels; OVERFLOW_ALLOWED may then take unreserved ones;
+/// MAXIMUM_LIMIT never does; no campaign takes another's free reserved channels. Each decision is made under
+/// this trunk's small lock, so the counters move together and the cap holds exactly.
+/// </summary>
+public sealed class TrunkChannels
+{
+    private readonly Lock _gate = new();
+    private readonly CpsBucket _cps;
+    private readonly ChannelLedger _ledger;
+    private readonly Dictionary<string, int> _reservedInUse = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, CampaignCounters> _campaigns = new(StringComparer.OrdinalIgnoreCase);
+    private readonly long[] _rejected = new long[4];
+    private int _unreservedInUse;
+
+    internal TrunkChannels(string trunk, TimeProvider time, ChannelLedger ledger)
+    {
+        Trunk = trunk;
+        _cps = new CpsBucket(time);
+        _ledger = ledger;
+    }
+
+    public string Trunk { get; }
+    public int InUse { get; private set; }
+    public int Peak { get; private set; }
+    public long Admitted { get; private set; }
+    public int Cap { get; private set; }
+
+    public long Rejected(RejectCause cause)
+    {
+        lock (_gate)
+        {
+            return _rejected[(int)cause];
+        }
+    }
+
+    /// <param name="trunk">The trunk as in the current snapshot (its cap may have changed since the last call).</param>
+    /// <param name="campaigns">The campaigns of the snapshot, for the reservations on this trunk.</param>
+    /// <param name="campaign">The X-Dialer-Campaign of the call, or null.</param>
+    /// <param name="lease">The channel when admitted.</param>
+    /// <returns>Null when admitted, else why not.</returns>
+    public RejectCause? TryAdmit(Trunk trunk, IEnumerable<Campaign> campaigns, string? campaign, out ChannelLease? lease)
+    {
+        ArgumentNullException.ThrowIfNull(trunk);
+        ArgumentNullException.ThrowIfNull(campaigns);
+        lease = null;
+        var (reservedTotal, own) = Reservations(trunk, campaigns, campaign);
+        lock (_gate)
+        {
+            Cap = trunk.ChannelCap;
+            var counters = campaign is null ? null : CountersOf(campaign);
+            if (counters is not null)
+            {
+                counters.Wanted++;
+            }
+            var cause = Decide(trunk, reservedTotal, own, campaign, out var reserved);
+            if (cause is null && !_ledger.TryTakeGlobal())
+            {
+                cause = RejectCause.ChannelCap;
+            }
+            if (cause is { } refused)
+            {
+                _rejected[(int)refused]++;
+                if (counters is not null)
+                {
+                    counters.Rejected[(int)refused]++;
+                }
+                return refused;
+            }
+            InUse++;
+            Peak = Math.Max(Peak, InUse);
+            Admitted++;
+            if (reserved)
+            {
+                _reservedInUse[campaign!] = _reservedInUse.GetValueOrDefault(campaign!) + 1;
+            }
+            else
+            {
+                _unreservedInUse++;
+            }
+            if (counters is not null)
+            {
+                counters.InUse++;
+                counters.Admitted++;
+                counters.Peak = Math.Max(counters.Peak, counters.InUse);
+            }
+            lease = new ChannelLease(this, campaign, reserved);
+            return null;
+        }
+    }
+
+    private RejectCause? Decide(Trunk trunk, int reservedTotal, Allocation? own, string? campaign, out bool reserved)
+    {
+        reserved = false;
+        if (InUse >= trunk.ChannelCap)
+        {
+            return RejectCause.ChannelCap;
+        }
+        if (own is not null && _reservedInUse.GetValueOrDefault(campaign!) < own.Reserved)
+        {
+            reserved = true;
+            return _cps.TryTake(trunk.CpsCap) ? null : RejectCause.CpsCap;
+        }
+        if (own is { Restriction: AllocationRestriction.MaximumLimit })
+        {
+            return RejectCause.Allocation;
+        }
+        // The unreserved pool: what the cap leaves after every campaign's reservation.
+        if (_unreservedInUse >= trunk.ChannelCap - reservedTotal)
+        {
+            return reservedTotal > 0 ? RejectCause.Allocation : RejectCause.ChannelCap;
+        }
+        return _cps.TryTake(trunk.CpsCap) ? null : RejectCause.CpsCap;
+    }
+
+    private static (int Total, Allocation? Own) Reservations(Trunk trunk, IEnumerable<Campaign> campaigns, string? campaign)
+    {
+        var total = 0;
+        Allocation? own = null;
+        foreach (var candidate in campaigns)
+        {
+            if (!candidate.Active)
+            {
+                continue;
+            }
+            foreach (var allocation in candidate.Allocations)
+            {
+                if (string.Equals(allocation.Trunk, trunk.Name, StringComparison.OrdinalIgnoreCase))
+                {
+                    total += allocation.Reserved;
+                    if (campaign is not null && string.Equals(candidate.Name, campaign, StringComparison.OrdinalIgnoreCase))
+                    {
+                        own = allocation;
+                    }
+                }
+            }
+        }
+        return (total, own);
+    }
+
+    internal void Release(ChannelLease lease)
+    {
+        lock (_gate)
+        {
+            InUse--;
+            if (lease.Reserved)
+            {
+                _reservedInUse[lease.Campaign!]--;
+            }
+            else
+            {
+                _unreservedInUse--;
+            }
+            if (lease.Campaign is not null)
+            {
+                CountersOf(lease.Campaign).InUse--;
+            }
+        }
+        _ledger.ReleaseGlobal();
+    }
+
+    /// <summary>A consistent copy of the counters for the API and metrics.</summary>
+    public TrunkChannelsView View()
+    {
+        lock (_gate)
+        {
+            return new TrunkChannelsView(Trunk, InUse, Cap, Peak, Admitted, [.. _rejected],
+                [.. _campaigns.Select(c => new CampaignChannelsView(c.Key, c.Value.InUse, c.Value.Peak, c.Value.Admitted, c.Value.Wanted, [.. c.Value.Rejected]))]);
+        }
+    }
+
+    private CampaignCounters CountersOf(string campaign)
+    {
+        if (!_campaigns.TryGetValue(campaign, out var counters))
+        {
+            counters = new CampaignCounters();
+            _campaigns[campaign] = counters;
+        }
+        return counters;
+    }
+
+    private sealed class CampaignCounters
+    {
+        public int InUse { get; set; }
+        public int Peak { get; set; }
+        public long Admitted { get; set; }
+        public long Wanted { get; set; }
+        public long[] Rejected { get; } = new long[4];
+    }
+}
+
+public sealed record TrunkChannelsView(string Trunk, int InUse, int Cap, int Peak, long Admitted, long[] Rejected, IReadOnlyList<CampaignChannelsView> Campaigns);
+
+/// <summary>Per campaign on a trunk; shortage = wanted - admitted (VICIdial's TRUNK SHORT, per trunk).</summary>
+public sealed record CampaignChannelsView(string Campaign, int InUse, int Peak, long Admitted, long Wanted, long[] Rejected)
+{
+    public long Shortage => Wanted - Admitted;
+}
