@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Dialer.Edge.Core;
 using Dialer.Edge.Location;
 using Dialer.Edge.Registrar;
+using Dialer.Edge.Trunks;
 using Dialer.Peers.Model;
 using Dialer.Peers.Snapshot;
 using Dialer.Peers.Storage;
@@ -44,9 +45,13 @@ public sealed class EdgeService : IAsyncDisposable
         _refresher = new SnapshotRefresher(new PeerSnapshotLoader(repository), peers, repository, time, settings.SnapshotPoll,
             loggers.CreateLogger<SnapshotRefresher>());
         Location = new LocationService(time, _writer);
+        Ledger = new ChannelLedger(time, settings.MaxChannels);
     }
 
     public LocationService Location { get; }
+
+    /// <summary>Channels in use per trunk (GET /api/channels, /metrics).</summary>
+    public ChannelLedger Ledger { get; }
     public IReadOnlyList<SipListenAddress> Bound => _transport?.Bound ?? [];
     public long MalformedCount => _transport?.MalformedCount ?? 0;
 
@@ -68,7 +73,8 @@ public sealed class EdgeService : IAsyncDisposable
         var digest = new DigestServer(new DigestNonces(RandomNumberGenerator.GetBytes(32), _time, _settings.Registrar.NonceLifetime));
         var gate = new DigestGate(_settings, _peers, digest, new AuthLockout(_settings.Lockout, _time), _loggers.CreateLogger<DigestGate>());
         var registrar = new PhoneRegistrar(_settings, Location, gate, addresses, _time, _loggers.CreateLogger<PhoneRegistrar>());
-        var calls = new CallRouter(_settings, _peers, Location, gate, addresses, _transport, _loggers.CreateLogger<CallRouter>());
+        var calls = new CallRouter(_settings, _peers, Location, gate, addresses, _transport, Ledger, new ActiveTrunkCalls(_time, _settings.MaxCallDuration),
+            _loggers.CreateLogger<CallRouter>());
         _core = new EdgeCore(registrar, calls, _loggers.CreateLogger<EdgeCore>());
         _layer = new TransactionLayer(new TransactionContext(_transport, _time, SipTimers.Default), _core);
         calls.Attach(_layer);

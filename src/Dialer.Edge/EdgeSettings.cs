@@ -22,6 +22,12 @@ public sealed record EdgeSettings
 
     public LockoutSettings Lockout { get; init; } = new();
 
+    /// <summary>Channels across all trunks together (0 = no server-wide cap).</summary>
+    public int MaxChannels { get; init; }
+
+    /// <summary>An answered trunk call's channel returns after this long even without a BYE (a lost BYE never leaks a channel).</summary>
+    public TimeSpan MaxCallDuration { get; init; } = TimeSpan.FromHours(4);
+
     /// <summary>How often the repository version is checked for a new snapshot.</summary>
     public TimeSpan SnapshotPoll { get; init; } = TimeSpan.FromSeconds(1);
 }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text;
 using Dialer.Edge.Location;
 using Dialer.Edge.Registrar;
+using Dialer.Edge.Trunks;
 using Dialer.Peers.Snapshot;
 using Dialer.Sip.Message;
 using Dialer.Sip.Proxy;
@@ -19,12 +20,19 @@ namespace Dialer.Edge.Core;
 /// our Record-Route (RFC 3261 §16).
 /// </summary>
 public sealed partial class CallRouter(EdgeSettings settings, PeerSnapshotSource peers, LocationService location, DigestGate gate,
-    EdgeAddresses addresses, ISipSender sender, ILogger<CallRouter> logger)
+    EdgeAddresses addresses, ISipSender sender, ChannelLedger ledger, ActiveTrunkCalls active, ILogger<CallRouter> logger)
 {
     private readonly ConcurrentDictionary<ServerTransaction, CallFork> _forks = new();
+    private readonly ConcurrentDictionary<ServerTransaction, TrunkCall> _trunkCalls = new();
     private TransactionLayer _layer = null!;
+    private TrunkCallContext _trunkContext = null!;
 
-    public void Attach(TransactionLayer layer) => _layer = layer;
+    public void Attach(TransactionLayer layer)
+    {
+        _layer = layer;
+        _trunkContext = new TrunkCallContext(layer, active, ResolveAsync,
+            (invite, source, destination, uri, remove, add, body) => Forward(invite, source, destination, uri, recordRoute: true, remove, add, body));
+    }
 
     public async Task InviteAsync(ServerTransaction transaction, SipMessage invite, SipEndpoint source)
     {
@@ -53,11 +61,22 @@ public sealed partial class CallRouter(EdgeSettings settings, PeerSnapshotSource
             await Responder.RespondAsync(transaction, 403, "Forbidden");
             return;
         }
-        if (!SipUri.TryParse(invite.RequestUri.Of(invite.Span), out var target) || target.UnescapedUser is not { } number
-            || !snapshot.Phones.TryGetValue(number, out var phone) || !phone.Active)
+        if (!SipUri.TryParse(invite.RequestUri.Of(invite.Span), out var target) || target.UnescapedUser is not { } number)
         {
-            // Calls to numbers that are not extensions go to trunks (SIP edge part 2).
             await Responder.RespondAsync(transaction, 404, "Not Found");
+            return;
+        }
+        if (!snapshot.Phones.TryGetValue(number, out var phone) || !phone.Active)
+        {
+            // Not an extension: dialers and phones call out through a trunk; carriers only reach extensions.
+            if (caller == Caller.Carrier)
+            {
+                await Responder.RespondAsync(transaction, 404, "Not Found");
+            }
+            else
+            {
+                await CallTrunkAsync(transaction, invite, source, number);
+            }
             return;
         }
         var bindings = location.Lookup(phone.Extension);
@@ -86,6 +105,10 @@ public sealed partial class CallRouter(EdgeSettings settings, PeerSnapshotSource
         {
             fork.Cancel();
         }
+        if (invite is not null && _trunkCalls.TryGetValue(invite, out var trunkCall))
+        {
+            await trunkCall.CancelAsync();
+        }
     }
 
     /// <summary>An in-dialog request (BYE, re-INVITE, INFO ...) whose Route names us: pop it and forward statefully.</summary>
@@ -105,7 +128,7 @@ public sealed partial class CallRouter(EdgeSettings settings, PeerSnapshotSource
             return;
         }
         var bytes = Forward(request, source, next.Value, requestUri: null, recordRoute: false);
-        await _layer.SendRequestAsync(bytes, next.Value,
+        var sent = _layer.SendRequestAsync(bytes, next.Value,
             (client, response) =>
             {
                 if (response.StatusCode != 100)
@@ -117,6 +140,12 @@ public sealed partial class CallRouter(EdgeSettings settings, PeerSnapshotSource
             },
             (client, error) => Responder.RespondAsync(transaction, error == TransactionError.Timeout ? 408 : 503,
                 error == TransactionError.Timeout ? "Request Timeout" : "Service Unavailable"));
+        await sent;
+        if (request.Method == SipMethod.Bye)
+        {
+            // The BYE is on its way to the other side: only now may the trunk's channel count drop.
+            active.End(Encoding.ASCII.GetString(request.CallId));
+        }
     }
 
     /// <summary>ACK for a 2xx belongs to the dialog: forward it statelessly along the route (RFC 3261 §16.11).</summary>
@@ -202,7 +231,11 @@ public sealed partial class CallRouter(EdgeSettings settings, PeerSnapshotSource
         return binding is not null ? Destinations.ForBinding(binding) : SipUri.TryParse(target, out var requestUri) ? Destinations.ForUri(requestUri) : null;
     }
 
-    private byte[] Forward(SipMessage request, SipEndpoint source, SipEndpoint destination, string? requestUri, bool recordRoute)
+    private byte[] Forward(SipMessage request, SipEndpoint source, SipEndpoint destination, string? requestUri, bool recordRoute) =>
+        Forward(request, source, destination, requestUri, recordRoute, [], [], null);
+
+    private byte[] Forward(SipMessage request, SipEndpoint source, SipEndpoint destination, string? requestUri, bool recordRoute,
+        IReadOnlyCollection<string> remove, IReadOnlyList<string> add, ReadOnlyMemory<byte>? body)
     {
         var local = addresses.For(destination.Protocol, destination.Address.AddressFamily).Address;
         var host = local.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{local.Address}]" : local.Address.ToString();
@@ -215,6 +248,9 @@ public sealed partial class CallRouter(EdgeSettings settings, PeerSnapshotSource
             RecordRoute = recordRoute ? $"sip:{host}:{udp.Port};lr" : null,
             RemoveTopRoute = IsRoutedThroughUs(request),
             Source = source.Address,
+            RemoveHeaders = remove,
+            AddHeaders = add,
+            Body = body,
         }, buffer);
         return buffer.WrittenSpan.ToArray();
     }

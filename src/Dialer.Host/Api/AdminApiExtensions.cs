@@ -29,6 +29,7 @@ public static class AdminApiExtensions
         app.MapTokensApi();
         app.MapAuditApi();
         app.MapRegistrationsApi();
+        app.MapChannelsApi();
         return app;
     }
 }

@@ -75,6 +75,12 @@ public sealed class EdgeOptions
     /// <summary>Digest challenge order: "MD5,SHA-256" (default; SIPp and older phones answer only the first) or "SHA-256,MD5".</summary>
     public string DigestAlgorithms { get; set; } = "MD5,SHA-256";
 
+    /// <summary>Channels across all trunks together; 0 = no server-wide cap.</summary>
+    public int MaxChannels { get; set; }
+
+    /// <summary>An answered trunk call's channel returns after this many seconds even without a BYE.</summary>
+    public int MaxCallSeconds { get; set; } = 14_400;
+
     /// <summary>How long SIGTERM waits for transactions in progress before the edge stops.</summary>
     public int DrainSeconds { get; set; } = 5;
 }

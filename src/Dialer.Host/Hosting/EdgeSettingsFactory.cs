@@ -54,6 +54,10 @@ public static class EdgeSettingsFactory
         {
             failures.Add("Dialer:Edge:MaxContactsPolicy must be remove_existing or reject");
         }
+        if (edge.MaxChannels < 0 || edge.MaxCallSeconds < 1)
+        {
+            failures.Add("Dialer:Edge: MaxChannels must be >= 0 and MaxCallSeconds >= 1");
+        }
         if (edge.LockoutFailures < 1 || edge.LockoutWindowSeconds < 1 || edge.LockoutSeconds < 1 || edge.SnapshotPollMs < 50)
         {
             failures.Add("Dialer:Edge: LockoutFailures, LockoutWindowSeconds and LockoutSeconds must be >= 1, SnapshotPollMs >= 50");
@@ -77,6 +81,8 @@ public static class EdgeSettingsFactory
             Realm = options.Sip.Realm,
             DialerAcl = acl,
             SnapshotPoll = TimeSpan.FromMilliseconds(Math.Max(50, edge.SnapshotPollMs)),
+            MaxChannels = Math.Max(0, edge.MaxChannels),
+            MaxCallDuration = TimeSpan.FromSeconds(Math.Max(1, edge.MaxCallSeconds)),
             Registrar = new RegistrarSettings
             {
                 MinExpires = edge.MinExpires,

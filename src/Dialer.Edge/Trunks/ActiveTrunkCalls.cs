@@ -1,0 +1,35 @@
+using System.Collections.Concurrent;
+
+namespace Dialer.Edge.Trunks;
+
+/// <summary>
+/// Answered trunk calls by Call-ID, each holding its channel until BYE passes the edge or the dialog timeout
+/// fires (so a lost BYE never leaks a channel).
+/// </summary>
+public sealed class ActiveTrunkCalls(TimeProvider time, TimeSpan maxDuration)
+{
+    private readonly ConcurrentDictionary<string, (ChannelLease Lease, ITimer Timer)> _calls = new(StringComparer.Ordinal);
+
+    public int Count => _calls.Count;
+
+    public void Answered(string callId, ChannelLease lease)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        var timer = time.CreateTimer(_ => End(callId), null, maxDuration, Timeout.InfiniteTimeSpan);
+        if (!_calls.TryAdd(callId, (lease, timer)))
+        {
+            timer.Dispose();
+        }
+    }
+
+    /// <summary>The call ended (BYE sent on, or the dialog timed out): its channel returns, once.</summary>
+    public bool End(string callId)
+    {
+        if (!_calls.TryRemove(callId, out var call))
+        {
+            return false;
+        }
+        call.Timer.Dispose();
+        return call.Lease.Release();
+    }
+}

@@ -1,0 +1,25 @@
+using Dialer.Edge.Core;
+using Dialer.Peers.Model;
+using Dialer.Sip.Message;
+using Dialer.Sip.Transactions;
+using Dialer.Sip.Transport;
+
+namespace Dialer.Edge.Trunks;
+
+/// <summary>What a <see cref="TrunkCall"/> needs from the edge: transactions, answered calls, DNS, identity rules and forwarding.</summary>
+internal sealed class TrunkCallContext(
+    TransactionLayer layer,
+    ActiveTrunkCalls active,
+    Func<TrunkServer, Task<SipEndpoint?>> resolve,
+    Func<SipMessage, SipEndpoint, SipEndpoint, string, IReadOnlyCollection<string>, IReadOnlyList<string>, ReadOnlyMemory<byte>?, byte[]> forward)
+{
+    public TransactionLayer Layer => layer;
+    public ActiveTrunkCalls Active => active;
+
+    public Task<SipEndpoint?> ResolveAsync(TrunkServer server) => resolve(server);
+
+    public byte[] Forward(SipMessage invite, SipEndpoint source, SipEndpoint destination, string requestUri,
+        IReadOnlyCollection<string> remove, IReadOnlyList<string> add, ReadOnlyMemory<byte>? body) =>
+        forward(invite, source, destination, requestUri, remove, add, body);
+
+}

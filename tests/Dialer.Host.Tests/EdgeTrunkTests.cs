@@ -1,0 +1,104 @@
+using System.Globalization;
+using System.Net;
+using Dialer.Testing;
+using NUnit.Framework;
+
+namespace Dialer.Host.Tests;
+
+/// <summary>Dialer calls to carriers through the edge: the trunk's channel cap holds as the carrier counts, failover.</summary>
+public sealed class EdgeTrunkTests
+{
+    private ApiServer _server = null!;
+    private HttpClient _admin = null!;
+
+    [OneTimeSetUp]
+    public async Task Start()
+    {
+        _server = await ApiServer.StartAsync(overrides: new Dictionary<string, string?> { ["Dialer:Edge:DialerAcl:0"] = "127.0.0.1/32" });
+        _admin = _server.Client();
+    }
+
+    [OneTimeTearDown]
+    public async Task Stop()
+    {
+        _admin.Dispose();
+        await _server.DisposeAsync();
+    }
+
+    private static string Template(string name) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Sipp", name + ".xml"));
+
+    private static SippProcess Carrier(string scenario, int port) =>
+        SippProcess.Start(Template(scenario), ["-i", "127.0.0.1", "-p", port.ToString(CultureInfo.InvariantCulture), "-t", "u1", "-trace_logs"]);
+
+    private async Task CreateTrunkAsync(string json)
+    {
+        var created = await _admin.PostJsonAsync("/api/trunks", json);
+        Assert.That(created.StatusCode, Is.EqualTo(HttpStatusCode.Created), await created.Content.ReadAsStringAsync());
+        await Task.Delay(300);
+    }
+
+    private async Task<Sipp.Result> DialAsync(string number, int calls, int rate, int holdMs, string campaign = "none")
+    {
+        var scenario = Path.Combine(Path.GetTempPath(), $"dialer-load-{Guid.NewGuid():N}.xml");
+        await File.WriteAllTextAsync(scenario, Template("dialer-load").Replace("{extension}", number, StringComparison.Ordinal)
+            .Replace("{hold}", holdMs.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
+            .Replace("{campaign}", campaign, StringComparison.Ordinal));
+        try
+        {
+            return await Sipp.RunAsync(["-sf", scenario, "-i", "127.0.0.1", "-p", Sipp.FreeUdpPort().ToString(CultureInfo.InvariantCulture), "-t", "u1",
+                "-m", calls.ToString(CultureInfo.InvariantCulture), "-r", rate.ToString(CultureInfo.InvariantCulture), "-l", "500",
+                $"127.0.0.1:{_server.SipPort()}"], TimeSpan.FromSeconds(60));
+        }
+        finally
+        {
+            File.Delete(scenario);
+        }
+    }
+
+    private async Task<System.Text.Json.JsonElement> ChannelsAsync(string trunk)
+    {
+        var all = await (await _admin.GetAsync(new Uri("/api/channels", UriKind.Relative))).JsonAsync();
+        return all.EnumerateArray().Single(t => t.GetProperty("trunk").GetString() == trunk);
+    }
+
+    [Test]
+    public async Task OverloadedTrunk_CarrierNeverSeesMoreThanTheCap_AndTheRestGet503()
+    {
+        var port = Sipp.FreeUdpPort();
+        await CreateTrunkAsync($$"""{"name":"capped","channelCap":5,"dialPrefix":"71","servers":[{"host":"127.0.0.1","port":{{port}}}]}""");
+        await using var carrier = Carrier("carrier-answer", port);
+        await Task.Delay(300);
+        // 20 calls per second for 2 s, each held 1 s: about 20 wanted at once against a cap of 5.
+        var dialer = await DialAsync("715551234", calls: 40, rate: 20, holdMs: 1000);
+        await Task.Delay(500);
+        var (peak, calls, open) = CarrierLog.Concurrency(carrier.LogLines());
+        Assert.Multiple(() =>
+        {
+            Assert.That(peak, Is.EqualTo(5), "the carrier reached, and never passed, the cap");
+            Assert.That(open, Is.Zero, "every call the carrier got was ended");
+            Assert.That(calls, Is.LessThan(40), "some calls were refused at the edge");
+        });
+        var channels = await ChannelsAsync("capped");
+        Assert.That(channels.GetProperty("inUse").GetInt32(), Is.Zero);
+        Assert.That(channels.GetProperty("peak").GetInt32(), Is.EqualTo(5));
+        Assert.That(channels.GetProperty("admitted").GetInt64(), Is.EqualTo(calls));
+        Assert.That(channels.GetProperty("rejected").GetProperty("channelCap").GetInt64(), Is.EqualTo(40 - calls), dialer.Output);
+    }
+
+    [Test]
+    public async Task FirstServerAnswers503_TheCallCompletesOnTheSecond_OnOneChannel()
+    {
+        var down = Sipp.FreeUdpPort();
+        var up = Sipp.FreeUdpPort();
+        await CreateTrunkAsync($$"""{"name":"failover","channelCap":2,"dialPrefix":"72","servers":[{"host":"127.0.0.1","port":{{down}},"priority":1},{"host":"127.0.0.1","port":{{up}},"priority":2}]}""");
+        await using var refusing = Carrier("carrier-503", down);
+        await using var answering = Carrier("carrier-answer", up);
+        await Task.Delay(300);
+        var dialer = await DialAsync("725550000", calls: 1, rate: 1, holdMs: 200);
+        Assert.That(dialer.ExitCode, Is.Zero, dialer.Output);
+        Assert.That(CarrierLog.Concurrency(answering.LogLines()).Calls, Is.EqualTo(1));
+        var channels = await ChannelsAsync("failover");
+        Assert.That(channels.GetProperty("admitted").GetInt64(), Is.EqualTo(1), "one channel charged for both attempts");
+        Assert.That(channels.GetProperty("inUse").GetInt32(), Is.Zero);
+    }
+}
