@@ -86,6 +86,66 @@ public sealed class EdgeTrunkTests
     }
 
     [Test]
+    public async Task Carrier_GetsDigestTransformedNumberIdentityAndOnlyItsCodecs()
+    {
+        var port = Sipp.FreeUdpPort();
+        await CreateTrunkAsync($$"""
+            {"name":"checked","channelCap":2,"dialPrefix":"73","codecs":["PCMA","telephone-event"],"callOriginHeader":"pai",
+             "ruriTransform":{"strip":1,"prefix":"0044"},"auth":{"username":"dialer-user","password":"carrier-secret"},
+             "servers":[{"host":"127.0.0.1","port":{{port}}}]}
+            """);
+        var scenario = Template("carrier-checks").Replace("{user}", "dialer-user", StringComparison.Ordinal)
+            .Replace("{password}", "carrier-secret", StringComparison.Ordinal)
+            .Replace("{expectedNumber}", "0044155512345", StringComparison.Ordinal)
+            .Replace("{callerNumber}", "dialer", StringComparison.Ordinal)
+            .Replace("{codecs}", "8", StringComparison.Ordinal);
+        await using var carrier = SippProcess.Start(scenario, ["-i", "127.0.0.1", "-p", port.ToString(CultureInfo.InvariantCulture), "-t", "u1", "-m", "1"]);
+        await Task.Delay(300);
+        // dialer-call insists on a 200: an unanswered call fails the test instead of passing as a refusal.
+        var dialer = await SippPhone.RunAsync("dialer-call", _server.SipPort(), new SippPhone.Values { Extension = "731155512345" });
+        var carrierOutput = await carrier.StopAsync();
+        await TestContext.Out.WriteLineAsync(carrierOutput);
+        Assert.That(dialer.ExitCode, Is.Zero, dialer.Output + carrierOutput);
+    }
+
+    [Test]
+    public async Task OfferWithoutAnAllowedCodec_Is488()
+    {
+        await CreateTrunkAsync("""{"name":"g729only","channelCap":2,"dialPrefix":"74","codecs":["G729"],"servers":[{"host":"127.0.0.1","port":5999}]}""");
+        var dialer = await DialAsync("745550000", calls: 1, rate: 1, holdMs: 100);
+        Assert.That(dialer.Output, Does.Contain("488"));
+        Assert.That((await ChannelsAsync("g729only")).GetProperty("admitted").GetInt64(), Is.Zero, "refused before a channel was taken");
+    }
+
+    [Test]
+    public async Task TwoCampaignsUnderContention_KeepTheirAllocations()
+    {
+        var port = Sipp.FreeUdpPort();
+        await CreateTrunkAsync($$"""{"name":"shared","channelCap":6,"dialPrefix":"76","servers":[{"host":"127.0.0.1","port":{{port}}}]}""");
+        Assert.That((await _admin.PostJsonAsync("/api/campaigns",
+            """{"name":"strict","allocations":[{"trunk":"shared","reserved":2,"restriction":"MAXIMUM_LIMIT"}]}""")).StatusCode, Is.EqualTo(HttpStatusCode.Created));
+        Assert.That((await _admin.PostJsonAsync("/api/campaigns",
+            """{"name":"flexible","allocations":[{"trunk":"shared","reserved":2,"restriction":"OVERFLOW_ALLOWED"}]}""")).StatusCode, Is.EqualTo(HttpStatusCode.Created));
+        await Task.Delay(300);
+        await using var carrier = Carrier("carrier-answer", port);
+        await Task.Delay(300);
+        // Both campaigns want far more than the 6 channels at the same time.
+        await Task.WhenAll(DialAsync("765550001", calls: 12, rate: 12, holdMs: 1500, campaign: "strict"),
+            DialAsync("765550002", calls: 12, rate: 12, holdMs: 1500, campaign: "flexible"));
+        await Task.Delay(300);
+        Assert.That(CarrierLog.Concurrency(carrier.LogLines()).Peak, Is.LessThanOrEqualTo(6));
+        var campaigns = (await ChannelsAsync("shared")).GetProperty("campaigns").EnumerateArray()
+            .ToDictionary(c => c.GetProperty("campaign").GetString()!, c => c);
+        Assert.Multiple(() =>
+        {
+            Assert.That(campaigns["strict"].GetProperty("peak").GetInt32(), Is.EqualTo(2), "MAXIMUM_LIMIT never passes its reservation");
+            Assert.That(campaigns["flexible"].GetProperty("peak").GetInt32(), Is.EqualTo(4), "OVERFLOW_ALLOWED adds the 2 unreserved channels");
+            Assert.That(campaigns["strict"].GetProperty("shortage").GetInt64(), Is.GreaterThan(0));
+            Assert.That(campaigns["flexible"].GetProperty("inUse").GetInt32(), Is.Zero);
+        });
+    }
+
+    [Test]
     public async Task FirstServerAnswers503_TheCallCompletesOnTheSecond_OnOneChannel()
     {
         var down = Sipp.FreeUdpPort();
