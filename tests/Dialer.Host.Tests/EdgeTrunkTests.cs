@@ -64,25 +64,28 @@ public sealed class EdgeTrunkTests
     [Test]
     public async Task OverloadedTrunk_CarrierNeverSeesMoreThanTheCap_AndTheRestGet503()
     {
+        // The figures of issue 5: cap 20, calls held 2 s, 40 calls per second offered for 10 s (2x and more over the cap).
         var port = Sipp.FreeUdpPort();
-        await CreateTrunkAsync($$"""{"name":"capped","channelCap":5,"dialPrefix":"71","servers":[{"host":"127.0.0.1","port":{{port}}}]}""");
+        await CreateTrunkAsync($$"""{"name":"capped","channelCap":20,"dialPrefix":"71","servers":[{"host":"127.0.0.1","port":{{port}}}]}""");
         await using var carrier = Carrier("carrier-answer", port);
         await Task.Delay(300);
-        // 20 calls per second for 2 s, each held 1 s: about 20 wanted at once against a cap of 5.
-        var dialer = await DialAsync("715551234", calls: 40, rate: 20, holdMs: 1000);
+        var dialer = await DialAsync("715551234", calls: 400, rate: 40, holdMs: 2000);
         await Task.Delay(500);
         var (peak, calls, open) = CarrierLog.Concurrency(carrier.LogLines());
         Assert.Multiple(() =>
         {
-            Assert.That(peak, Is.EqualTo(5), "the carrier reached, and never passed, the cap");
+            Assert.That(peak, Is.EqualTo(20), "the carrier reached, and never passed, the cap");
             Assert.That(open, Is.Zero, "every call the carrier got was ended");
-            Assert.That(calls, Is.LessThan(40), "some calls were refused at the edge");
+            Assert.That(calls, Is.InRange(100, 399), "most calls were refused at the edge");
         });
         var channels = await ChannelsAsync("capped");
-        Assert.That(channels.GetProperty("inUse").GetInt32(), Is.Zero);
-        Assert.That(channels.GetProperty("peak").GetInt32(), Is.EqualTo(5));
+        Assert.That(channels.GetProperty("inUse").GetInt32(), Is.Zero, "no channel leaked when the load ended");
+        Assert.That(channels.GetProperty("peak").GetInt32(), Is.EqualTo(20));
         Assert.That(channels.GetProperty("admitted").GetInt64(), Is.EqualTo(calls));
-        Assert.That(channels.GetProperty("rejected").GetProperty("channelCap").GetInt64(), Is.EqualTo(40 - calls), dialer.Output);
+        Assert.That(channels.GetProperty("rejected").GetProperty("channelCap").GetInt64(), Is.EqualTo(400 - calls), dialer.Output);
+        var metrics = await _admin.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+        Assert.That(metrics, Does.Contain("dialer_trunk_channels_peak{trunk=\"capped\"} 20\n"));
+        Assert.That(metrics, Does.Contain($"dialer_trunk_calls_rejected_total{{trunk=\"capped\",cause=\"channelcap\"}} {400 - calls}\n"));
     }
 
     [Test]
