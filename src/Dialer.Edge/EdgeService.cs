@@ -25,6 +25,7 @@ public sealed class EdgeService : IAsyncDisposable
     private readonly SnapshotRefresher _refresher;
     private readonly BindingStore _bindings;
     private readonly BindingWriter _writer;
+    private readonly CallLogWriter _callLog;
     private readonly TimeProvider _time;
     private readonly ILoggerFactory _loggers;
     private readonly CancellationTokenSource _stop = new();
@@ -45,7 +46,8 @@ public sealed class EdgeService : IAsyncDisposable
         _refresher = new SnapshotRefresher(new PeerSnapshotLoader(repository), peers, repository, time, settings.SnapshotPoll,
             loggers.CreateLogger<SnapshotRefresher>());
         Location = new LocationService(time, _writer);
-        Ledger = new ChannelLedger(time, settings.MaxChannels);
+        _callLog = new CallLogWriter(new CallLogStore(database), time, loggers.CreateLogger<CallLogWriter>());
+        Ledger = new ChannelLedger(time, settings.MaxChannels, _callLog.Add);
     }
 
     public LocationService Location { get; }
@@ -74,12 +76,13 @@ public sealed class EdgeService : IAsyncDisposable
         var gate = new DigestGate(_settings, _peers, digest, new AuthLockout(_settings.Lockout, _time), _loggers.CreateLogger<DigestGate>());
         var registrar = new PhoneRegistrar(_settings, Location, gate, addresses, _time, _loggers.CreateLogger<PhoneRegistrar>());
         var calls = new CallRouter(_settings, _peers, Location, gate, addresses, _transport, Ledger, new ActiveTrunkCalls(_time, _settings.MaxCallDuration),
-            _loggers.CreateLogger<CallRouter>());
+            _time, _loggers.CreateLogger<CallRouter>());
         _core = new EdgeCore(registrar, calls, _loggers.CreateLogger<EdgeCore>());
         _layer = new TransactionLayer(new TransactionContext(_transport, _time, SipTimers.Default), _core);
         calls.Attach(_layer);
         _loops.Add(Task.Run(() => _refresher.RunAsync(_stop.Token), CancellationToken.None));
         _loops.Add(Task.Run(() => _writer.RunAsync(_stop.Token), CancellationToken.None));
+        _loops.Add(Task.Run(() => _callLog.RunAsync(_stop.Token), CancellationToken.None));
     }
 
     private void Receive(SipMessage message, SipEndpoint source)
@@ -117,6 +120,9 @@ public sealed class EdgeService : IAsyncDisposable
 
     /// <summary>Waits until queued binding changes are stored (tests).</summary>
     public Task FlushBindingsAsync(TimeSpan timeout) => _writer.DrainAsync(timeout);
+
+    /// <summary>Waits until ended calls are in the carrier log (tests).</summary>
+    public Task FlushCallLogAsync(TimeSpan timeout) => _callLog.DrainAsync(timeout);
 
     public async ValueTask DisposeAsync()
     {

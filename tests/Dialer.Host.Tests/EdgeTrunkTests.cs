@@ -163,5 +163,19 @@ public sealed class EdgeTrunkTests
         var channels = await ChannelsAsync("failover");
         Assert.That(channels.GetProperty("admitted").GetInt64(), Is.EqualTo(1), "one channel charged for both attempts");
         Assert.That(channels.GetProperty("inUse").GetInt32(), Is.Zero);
+        await _server.Edge.FlushCallLogAsync(TimeSpan.FromSeconds(5));
+        var log = await new Dialer.Peers.Storage.CallLogStore(_server.Database!.Database).RecentAsync("failover", 10);
+        Assert.That(log, Has.Count.EqualTo(1), "one carrier-log row per call");
+        var call = log[0];
+        Assert.Multiple(() =>
+        {
+            Assert.That(call.Server, Is.EqualTo($"127.0.0.1:{up}"), "the server that carried it");
+            Assert.That(call.FinalCode, Is.EqualTo(200));
+            Assert.That(call.Number, Is.EqualTo("725550000"));
+            Assert.That(call.Campaign, Is.EqualTo("none"));
+            Assert.That(call.AnsweredAt, Is.Not.Null);
+            Assert.That(call.EndedAt, Is.GreaterThanOrEqualTo(call.AnsweredAt!.Value));
+            Assert.That(call.HangupSide, Is.EqualTo("dialer"));
+        });
     }
 }

@@ -55,7 +55,15 @@ public sealed partial class CallRouter
             await RejectAsync(transaction, RejectCause.NoServer);
             return;
         }
-        var call = new TrunkCall(_trunkContext, transaction, invite, source, trunk, stripped, lease!, body);
+        var record = new CallRecord
+        {
+            CallId = Encoding.ASCII.GetString(invite.CallId),
+            Trunk = trunk.Name,
+            Campaign = campaign,
+            Number = number,
+            SetupAt = time.GetUtcNow(),
+        };
+        var call = new TrunkCall(_trunkContext, transaction, invite, source, trunk, stripped, lease!, body, record);
         _trunkCalls[transaction] = call;
         transaction.Terminated += t => _trunkCalls.TryRemove((ServerTransaction)t, out _);
         await call.StartAsync(servers);
@@ -89,7 +97,7 @@ public sealed partial class CallRouter
         }
         try
         {
-            _locator ??= new SipServerLocator(new DnsClient(DnsClient.SystemServers(), TimeProvider.System, TimeSpan.FromSeconds(2)));
+            _locator ??= new SipServerLocator(new DnsClient(DnsClient.SystemServers(), time, TimeSpan.FromSeconds(2)));
             var found = await _locator.LocateAsync(host, port, protocol);
             return found.Count > 0 ? found[0] : null;
         }

@@ -20,7 +20,7 @@ namespace Dialer.Edge.Core;
 /// our Record-Route (RFC 3261 §16).
 /// </summary>
 public sealed partial class CallRouter(EdgeSettings settings, PeerSnapshotSource peers, LocationService location, DigestGate gate,
-    EdgeAddresses addresses, ISipSender sender, ChannelLedger ledger, ActiveTrunkCalls active, ILogger<CallRouter> logger)
+    EdgeAddresses addresses, ISipSender sender, ChannelLedger ledger, ActiveTrunkCalls active, TimeProvider time, ILogger<CallRouter> logger)
 {
     private readonly ConcurrentDictionary<ServerTransaction, CallFork> _forks = new();
     private readonly ConcurrentDictionary<ServerTransaction, TrunkCall> _trunkCalls = new();
@@ -30,7 +30,7 @@ public sealed partial class CallRouter(EdgeSettings settings, PeerSnapshotSource
     public void Attach(TransactionLayer layer)
     {
         _layer = layer;
-        _trunkContext = new TrunkCallContext(layer, active, ResolveAsync,
+        _trunkContext = new TrunkCallContext(time, layer, active, ResolveAsync,
             (invite, source, destination, uri, remove, add, body) => Forward(invite, source, destination, uri, recordRoute: true, remove, add, body));
     }
 
@@ -144,7 +144,7 @@ public sealed partial class CallRouter(EdgeSettings settings, PeerSnapshotSource
         if (request.Method == SipMethod.Bye)
         {
             // The BYE is on its way to the other side: only now may the trunk's channel count drop.
-            active.End(Encoding.ASCII.GetString(request.CallId));
+            active.End(Encoding.ASCII.GetString(request.CallId), source.Address);
         }
     }
 

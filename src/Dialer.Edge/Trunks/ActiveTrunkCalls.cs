@@ -8,28 +8,32 @@ namespace Dialer.Edge.Trunks;
 /// </summary>
 public sealed class ActiveTrunkCalls(TimeProvider time, TimeSpan maxDuration)
 {
-    private readonly ConcurrentDictionary<string, (ChannelLease Lease, ITimer Timer)> _calls = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (ChannelLease Lease, ITimer Timer, System.Net.IPEndPoint Dialer)> _calls = new(StringComparer.Ordinal);
 
     public int Count => _calls.Count;
 
-    public void Answered(string callId, ChannelLease lease)
+    public void Answered(string callId, ChannelLease lease, System.Net.IPEndPoint dialer)
     {
         ArgumentNullException.ThrowIfNull(lease);
-        var timer = time.CreateTimer(_ => End(callId), null, maxDuration, Timeout.InfiniteTimeSpan);
-        if (!_calls.TryAdd(callId, (lease, timer)))
+        var timer = time.CreateTimer(_ => End(callId, null), null, maxDuration, Timeout.InfiniteTimeSpan);
+        if (!_calls.TryAdd(callId, (lease, timer, dialer)))
         {
             timer.Dispose();
         }
     }
 
-    /// <summary>The call ended (BYE sent on, or the dialog timed out): its channel returns, once.</summary>
-    public bool End(string callId)
+    /// <summary>The call ended (BYE sent on from <paramref name="byeFrom"/>, or null: the dialog timed out): its channel returns, once.</summary>
+    public bool End(string callId, System.Net.IPEndPoint? byeFrom)
     {
         if (!_calls.TryRemove(callId, out var call))
         {
             return false;
         }
         call.Timer.Dispose();
+        if (call.Lease.Record is { } record)
+        {
+            record.HangupSide = byeFrom is null ? "timeout" : byeFrom.Equals(call.Dialer) ? "dialer" : "carrier";
+        }
         return call.Lease.Release();
     }
 }

@@ -22,6 +22,9 @@ public sealed class ChannelLease
     public bool Reserved { get; }
     public bool IsReleased => Volatile.Read(ref _released) == 1;
 
+    /// <summary>The carrier-log record of the call holding this channel; written when the channel is released.</summary>
+    public Dialer.Peers.Model.CallRecord? Record { get; set; }
+
     /// <returns>True for the call that actually released it.</returns>
     public bool Release()
     {

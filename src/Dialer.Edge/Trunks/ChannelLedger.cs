@@ -3,7 +3,7 @@ using System.Collections.Concurrent;
 namespace Dialer.Edge.Trunks;
 
 /// <summary>Every trunk's channels, and the server-wide cap across all trunks (0 = none).</summary>
-public sealed class ChannelLedger(TimeProvider time, int maxChannels = 0)
+public sealed class ChannelLedger(TimeProvider time, int maxChannels = 0, Action<Dialer.Peers.Model.CallRecord>? callEnded = null)
 {
     private readonly ConcurrentDictionary<string, TrunkChannels> _trunks = new(StringComparer.OrdinalIgnoreCase);
     private int _inUse;
@@ -31,4 +31,14 @@ public sealed class ChannelLedger(TimeProvider time, int maxChannels = 0)
     }
 
     internal void ReleaseGlobal() => Interlocked.Decrement(ref _inUse);
+
+    /// <summary>A channel came back: the call's record is complete and goes to the carrier log.</summary>
+    internal void Ended(ChannelLease lease)
+    {
+        if (lease.Record is { } record)
+        {
+            record.EndedAt = time.GetUtcNow();
+            callEnded?.Invoke(record);
+        }
+    }
 }

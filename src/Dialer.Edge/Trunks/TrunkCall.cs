@@ -17,7 +17,7 @@ namespace Dialer.Edge.Trunks;
 /// <see cref="ActiveTrunkCalls"/> once answered.
 /// </summary>
 internal sealed class TrunkCall(TrunkCallContext context, ServerTransaction inbound, SipMessage invite, SipEndpoint source,
-    Trunk trunk, string number, ChannelLease lease, ReadOnlyMemory<byte>? body)
+    Trunk trunk, string number, ChannelLease lease, ReadOnlyMemory<byte>? body, CallRecord record)
 {
     private readonly Lock _gate = new();
     private Queue<TrunkServer> _servers = new();
@@ -34,6 +34,7 @@ internal sealed class TrunkCall(TrunkCallContext context, ServerTransaction inbo
 
     public async Task StartAsync(IReadOnlyList<TrunkServer> servers)
     {
+        lease.Record = record;
         _servers = new Queue<TrunkServer>(servers);
         await NextServerAsync();
     }
@@ -46,6 +47,7 @@ internal sealed class TrunkCall(TrunkCallContext context, ServerTransaction inbo
         {
             _cancelled = true;
             current = _answered ? null : _current;
+            record.HangupSide = "cancel";
         }
         if (current is not null)
         {
@@ -89,6 +91,7 @@ internal sealed class TrunkCall(TrunkCallContext context, ServerTransaction inbo
             attempt = ++_attempt;
             _server = server;
             _destination = destination;
+            record.Server = destination.Address.ToString();
         }
         // Responses of an older attempt (a server we moved on from) are ignored by their attempt number.
         var transaction = await context.Layer.SendRequestAsync(request, destination,
@@ -128,6 +131,17 @@ internal sealed class TrunkCall(TrunkCallContext context, ServerTransaction inbo
             return;
         }
         _ = RelayAsync(response);
+        if (status >= 200)
+        {
+            lock (_gate)
+            {
+                if (record.FinalCode == 0)
+                {
+                    record.FinalCode = status;
+                    record.FinalReason = Encoding.UTF8.GetString(response.Reason.Of(response.Span));
+                }
+            }
+        }
         if (status is >= 200 and < 300)
         {
             lock (_gate)
@@ -135,7 +149,8 @@ internal sealed class TrunkCall(TrunkCallContext context, ServerTransaction inbo
                 if (!_answered)
                 {
                     _answered = true;
-                    context.Active.Answered(Encoding.ASCII.GetString(invite.CallId), lease);
+                    record.AnsweredAt = context.Time.GetUtcNow();
+                    context.Active.Answered(Encoding.ASCII.GetString(invite.CallId), lease, source.Address);
                 }
             }
         }
@@ -169,6 +184,11 @@ internal sealed class TrunkCall(TrunkCallContext context, ServerTransaction inbo
                 return;
             }
             _finished = true;
+        }
+        if (record.FinalCode == 0)
+        {
+            record.FinalCode = status;
+            record.FinalReason = cause;
         }
         lease.Release();
         await Responder.RespondAsync(inbound, status, reason, "Retry-After: 5", $"Reason: SIP;cause={status};text=\"{cause}\"");

@@ -8,11 +8,13 @@ namespace Dialer.Edge.Trunks;
 
 /// <summary>What a <see cref="TrunkCall"/> needs from the edge: transactions, answered calls, DNS, identity rules and forwarding.</summary>
 internal sealed class TrunkCallContext(
+    TimeProvider time,
     TransactionLayer layer,
     ActiveTrunkCalls active,
     Func<TrunkServer, Task<SipEndpoint?>> resolve,
     Func<SipMessage, SipEndpoint, SipEndpoint, string, IReadOnlyCollection<string>, IReadOnlyList<string>, ReadOnlyMemory<byte>?, byte[]> forward)
 {
+    public TimeProvider Time => time;
     public TransactionLayer Layer => layer;
     public ActiveTrunkCalls Active => active;
 

@@ -162,6 +162,7 @@ public sealed class TrunkChannels
             }
         }
         _ledger.ReleaseGlobal();
+        _ledger.Ended(lease);
     }
 
     /// <summary>A consistent copy of the counters for the API and metrics.</summary>

@@ -1,0 +1,73 @@
+using Dapper;
+using Dialer.Peers.Model;
+
+namespace Dialer.Peers.Storage;
+
+/// <summary>The carrier log in MariaDB: one row per trunk call.</summary>
+public sealed class CallLogStore(PeerDatabase database)
+{
+    public async Task InsertAsync(IReadOnlyCollection<CallRecord> records, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        if (records.Count == 0)
+        {
+            return;
+        }
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync("""
+            INSERT INTO call_log (call_id, trunk, server, campaign, number, final_code, final_reason, setup_at, answered_at, ended_at, hangup_side)
+            VALUES (@CallId, @Trunk, @Server, @Campaign, @Number, @FinalCode, @FinalReason, @SetupAt, @AnsweredAt, @EndedAt, @HangupSide)
+            """, records.Select(r => new
+        {
+            r.CallId,
+            r.Trunk,
+            r.Server,
+            r.Campaign,
+            r.Number,
+            r.FinalCode,
+            FinalReason = r.FinalReason.Length > 255 ? r.FinalReason[..255] : r.FinalReason,
+            SetupAt = r.SetupAt.UtcDateTime,
+            AnsweredAt = r.AnsweredAt?.UtcDateTime,
+            EndedAt = r.EndedAt.UtcDateTime,
+            r.HangupSide,
+        }));
+    }
+
+    public async Task<IReadOnlyList<CallRecord>> RecentAsync(string trunk, int limit, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<Row>(
+            "SELECT * FROM call_log WHERE trunk = @trunk ORDER BY id DESC LIMIT @limit", new { trunk, limit });
+        return rows.Select(r => new CallRecord
+        {
+            CallId = r.CallId,
+            Trunk = r.Trunk,
+            Campaign = r.Campaign,
+            Number = r.Number,
+            SetupAt = Utc(r.SetupAt),
+            Server = r.Server,
+            FinalCode = r.FinalCode,
+            FinalReason = r.FinalReason,
+            AnsweredAt = r.AnsweredAt is { } answered ? Utc(answered) : null,
+            EndedAt = Utc(r.EndedAt),
+            HangupSide = r.HangupSide,
+        }).ToList();
+    }
+
+    private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
+
+    private sealed class Row
+    {
+        public string CallId { get; set; } = "";
+        public string Trunk { get; set; } = "";
+        public string Server { get; set; } = "";
+        public string? Campaign { get; set; }
+        public string Number { get; set; } = "";
+        public int FinalCode { get; set; }
+        public string FinalReason { get; set; } = "";
+        public DateTime SetupAt { get; set; }
+        public DateTime? AnsweredAt { get; set; }
+        public DateTime EndedAt { get; set; }
+        public string HangupSide { get; set; } = "";
+    }
+}
