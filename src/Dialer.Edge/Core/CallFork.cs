@@ -20,13 +20,11 @@ internal sealed class CallFork(ServerTransaction inbound, TransactionLayer layer
     private bool _cancelled;
     private (int Status, byte[] Bytes)? _best;
 
-    public ServerTransaction Inbound => inbound;
-
     public async Task StartAsync(IEnumerable<(ReadOnlyMemory<byte> Request, SipEndpoint Destination)> targets)
     {
         foreach (var (request, destination) in targets)
         {
-            var branch = new Branch(request, destination);
+            var branch = new Branch(destination);
             lock (_gate)
             {
                 _branches.Add(branch);
@@ -64,7 +62,6 @@ internal sealed class CallFork(ServerTransaction inbound, TransactionLayer layer
         {
             if (status < 200)
             {
-                branch.Ringing = true;
                 relay = _answered ? null : (Forwarded(response), status);
             }
             else if (status < 300)
@@ -157,12 +154,10 @@ internal sealed class CallFork(ServerTransaction inbound, TransactionLayer layer
         _ = layer.SendRequestAsync(buffer.WrittenSpan.ToArray(), branch.Destination, (_, _) => { }, (_, _) => { });
     }
 
-    private sealed class Branch(ReadOnlyMemory<byte> request, SipEndpoint destination)
+    private sealed class Branch(SipEndpoint destination)
     {
-        public ReadOnlyMemory<byte> Request { get; } = request;
         public SipEndpoint Destination { get; } = destination;
         public ClientTransaction? Transaction { get; set; }
-        public bool Ringing { get; set; }
         public int Final { get; set; }
     }
 }

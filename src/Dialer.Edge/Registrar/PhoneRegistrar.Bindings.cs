@@ -52,14 +52,12 @@ public sealed partial class PhoneRegistrar
             return;
         }
         var registrar = settings.Registrar;
-        foreach (var contact in contacts)
+        // RFC 3261 §10.2.1.1: a contact's expires parameter, else the Expires header, else the default.
+        var asked = contacts.Select(c => c.Expires ?? (headerExpires >= 0 ? (int)Math.Min(headerExpires, int.MaxValue) : registrar.DefaultExpires)).ToList();
+        if (asked.Any(seconds => seconds != 0 && seconds < registrar.MinExpires))
         {
-            var asked = contact.Expires ?? (headerExpires >= 0 ? (int)Math.Min(headerExpires, int.MaxValue) : registrar.DefaultExpires);
-            if (asked != 0 && asked < registrar.MinExpires)
-            {
-                await Responder.RespondAsync(transaction, 423, "Interval Too Brief", $"Min-Expires: {registrar.MinExpires}");
-                return;
-            }
+            await Responder.RespondAsync(transaction, 423, "Interval Too Brief", $"Min-Expires: {registrar.MinExpires}");
+            return;
         }
         request.TryGetCSeq(out var cseq);
         var callId = Encoding.ASCII.GetString(request.CallId);
@@ -72,8 +70,9 @@ public sealed partial class PhoneRegistrar
             {
                 return live.Any(b => b.CallId == callId && b.CSeq >= cseq.Number) ? (live, Outcome.OutOfOrder) : ([], Outcome.Ok);
             }
-            foreach (var contact in contacts)
+            for (var c = 0; c < contacts.Count; c++)
             {
+                var contact = contacts[c];
                 var existing = next.FindIndex(b => SameContact(b.Contact, contact.Uri));
                 if (existing >= 0)
                 {
@@ -84,7 +83,7 @@ public sealed partial class PhoneRegistrar
                     }
                     next.RemoveAt(existing);
                 }
-                var expires = Math.Min(contact.Expires ?? (headerExpires >= 0 ? (int)Math.Min(headerExpires, int.MaxValue) : registrar.DefaultExpires), registrar.MaxExpires);
+                var expires = Math.Min(asked[c], registrar.MaxExpires);
                 if (expires > 0)
                 {
                     next.Add(new Binding(phone.Extension, contact.Uri, source.ProtocolName.ToLowerInvariant(), source.Address,

@@ -10,8 +10,6 @@ public sealed class ActiveTrunkCalls(TimeProvider time, TimeSpan maxDuration)
 {
     private readonly ConcurrentDictionary<string, (ChannelLease Lease, ITimer Timer, System.Net.IPEndPoint Dialer)> _calls = new(StringComparer.Ordinal);
 
-    public int Count => _calls.Count;
-
     public void Answered(string callId, ChannelLease lease, System.Net.IPEndPoint dialer)
     {
         ArgumentNullException.ThrowIfNull(lease);

@@ -20,8 +20,6 @@ public sealed class ChannelLease
     public string? Campaign { get; }
     /// <summary>Whether the channel came from the campaign's reservation rather than the unreserved pool.</summary>
     public bool Reserved { get; }
-    public bool IsReleased => Volatile.Read(ref _released) == 1;
-
     /// <summary>The carrier-log record of the call holding this channel; written when the channel is released.</summary>
     public Dialer.Peers.Model.CallRecord? Record { get; set; }
 

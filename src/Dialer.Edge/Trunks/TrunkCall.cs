@@ -30,8 +30,6 @@ internal sealed class TrunkCall(TrunkCallContext context, ServerTransaction inbo
     private bool _cancelled;
     private bool _finished;
 
-    public Trunk Trunk => trunk;
-
     public async Task StartAsync(IReadOnlyList<TrunkServer> servers)
     {
         lease.Record = record;

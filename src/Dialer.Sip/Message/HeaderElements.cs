@@ -14,9 +14,6 @@ public struct HeaderElements(SipMessage message, HeaderKind kind)
 
     public TextRange Current { get; private set; }
 
-    /// <summary>Index of the header line holding <see cref="Current"/>.</summary>
-    public readonly int HeaderIndex => _header;
-
     public readonly HeaderElements GetEnumerator() => this;
 
     public bool MoveNext()

@@ -10,7 +10,4 @@ public readonly record struct TextRange(int Start, int Length)
     public bool IsEmpty => Length == 0;
 
     public ReadOnlySpan<byte> Of(ReadOnlySpan<byte> buffer) => buffer.Slice(Start, Length);
-
-    /// <summary>A sub-range given relative to this one.</summary>
-    public TextRange Sub(int offset, int length) => new(Start + offset, length);
 }

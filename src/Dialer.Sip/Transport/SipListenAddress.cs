@@ -1,5 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using System.Globalization;
 using System.Net;
 
 namespace Dialer.Sip.Transport;
@@ -30,6 +29,4 @@ public sealed record SipListenAddress(SipProtocol Protocol, IPEndPoint Address)
     }
 
     public override string ToString() => $"{(Protocol == SipProtocol.Tcp ? "tcp" : "udp")}:{Address}";
-
-    public string Port => Address.Port.ToString(CultureInfo.InvariantCulture);
 }
