@@ -2,17 +2,20 @@
 # Calls per second through `dialer serve` and through Kamailio 5.6 (the reference dispatcher + dialog-profile proxy of
 # ../shared/reference/kamailio), side by side on this machine, with the same SIPp dialer and carriers.
 #
-#   tests/bench/edge-vs-kamailio.sh [RATE ...]      default rates: 500 1000 2000 3000 4000 5000
+#   tests/bench/edge-vs-kamailio.sh [RATE ...]      default rates: 2000 2500 3000 3500 4000 4500 5000
 #   BENCH_SECONDS=10 (load per rate)   BENCH_ONLY=edge|kamailio (run one side)
+#   BENCH_CAP=N: the trunk's channel cap (default none). With a cap, calls refused with 503 are counted apart, and
+#   the carriers log INVITE/BYE arrivals so the script prints their exact peak concurrency.
 #
 # For each rate: INVITE/100/180/200/ACK/BYE/200 with 100 ms calls, rate x BENCH_SECONDS calls, and the failed
 # percentage, achieved rate, CPU (% of one core) and peak RSS of the proxy. Not part of `make test`.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)"
 REF="$(cd "$ROOT/../shared/reference/kamailio" && pwd -P)"
-RATES=("${@:-500 1000 2000 3000 4000 5000}")
+RATES=("${@:-2000 2500 3000 3500 4000 4500 5000}")
 read -r -a RATES <<<"${RATES[*]}"
 SECONDS_PER_RATE="${BENCH_SECONDS:-10}"
+CAP="${BENCH_CAP:-100000}"
 OUT="$ROOT/var/bench/$(date +%Y%m%d-%H%M%S)"
 mkdir -p "$OUT/run"
 log() { printf 'bench: %s\n' "$*" >&2; }
@@ -29,36 +32,80 @@ pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
 
-# The carriers of dispatcher.list (and of the edge's bench trunk): the reference SIPp UAS on :5071 and :5072.
-for port in 5071 5072; do
-  (cd "$OUT" && exec sipp -sf "$REF/uas.xml" -i 127.0.0.1 -p "$port" -nostdin >/dev/null 2>&1) &
-  pids+=($!)
-done
+# The carriers of dispatcher.list (and of the edge's bench trunk): the reference SIPp UAS on :5071 and :5072. With a
+# cap they log INVITE and BYE arrival times, from which the carrier's exact peak concurrency is computed.
+carriers=()
+start_carriers() {
+  local name="$1" port
+  for port in 5071 5072; do
+    if ((CAP < 100000)); then
+      (cd "$OUT" && exec sipp -sf "$REF/uas.xml" -i 127.0.0.1 -p "$port" -nostdin -trace_logs -log_file "$OUT/$name-carrier-$port.log" >/dev/null 2>&1) &
+    else
+      (cd "$OUT" && exec sipp -sf "$REF/uas.xml" -i 127.0.0.1 -p "$port" -nostdin >/dev/null 2>&1) &
+    fi
+    carriers+=($!)
+    pids+=($!)
+  done
+  sleep 1
+}
+stop_carriers() {
+  local name="$1"
+  kill "${carriers[@]}" 2>/dev/null || true
+  wait "${carriers[@]}" 2>/dev/null || true
+  carriers=()
+  if ((CAP < 100000)); then
+    cat "$OUT/$name"-carrier-*.log 2>/dev/null | awk '$1 == "INV" { print $2 * 1000000 + $3, 1 } $1 == "BYE" { print $2 * 1000000 + $3, -1 }' \
+      | sort -n -k1,1 -k2,2n | awk -v name="$name" -v cap="$CAP" '{ n += $2; if (n > peak) peak = n } END {
+          printf "%-9s carrier peak %d concurrent calls with cap %d\n", name, peak, cap }' | tee -a "$OUT/summary.txt"
+  fi
+}
 
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# The proxy's process tree: Kamailio forks its workers, dotnet is one process.
+tree() { local pid="$1"; echo "$pid"; for c in $(cat /proc/"$pid"/task/*/children 2>/dev/null); do tree "$c"; done; }
+tree_ticks() { local t=0 p; for p in $(tree "$1"); do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0))); done; echo "$t"; }
+# Proportional set size of the tree (shared memory counted once), in KiB.
+tree_pss() { local t=0 p; for p in $(tree "$1"); do t=$((t + $(awk '/^Pss:/ {print $2}' "/proc/$p/smaps_rollup" 2>/dev/null || echo 0))); done; echo "$t"; }
 
-# run_ladder NAME PID: one SIPp run per rate against 127.0.0.1:5060.
+# warm_up: 5 s at 1,000 cps, not counted, so the .NET JIT has compiled the hot path (Kamailio gets the same run).
+warm_up() {
+  (cd "$OUT" && timeout 60 sipp 127.0.0.1:5060 -sf "$REF/uac.xml" -s 1000 -i 127.0.0.1 -p 5080 -r 1000 -m 5000 -d 100 \
+    -nostdin -recv_timeout 10000 -timeout 40s >/dev/null 2>&1) || true
+  sleep 2
+}
+
+# run_ladder NAME PID: one SIPp run per rate against 127.0.0.1:5060, after a warm-up.
 run_ladder() {
-  local name="$1" pid="$2" hz rate calls stats before after cpu rss
+  local name="$1" pid="$2" hz rate calls stats before after cpu start elapsed sampler
   hz="$(getconf CLK_TCK)"
+  warm_up
   for rate in "${RATES[@]}"; do
     calls=$((rate * SECONDS_PER_RATE))
     stats="$OUT/$name-$rate.csv"
-    before="$(cpu_ticks "$pid")"
-    local start=$SECONDS
-    (cd "$OUT" && timeout $((SECONDS_PER_RATE + 90)) sipp 127.0.0.1:5060 -sf "$REF/uac.xml" -s 1000 -i 127.0.0.1 -p 5080 \
-      -r "$rate" -m "$calls" -d 100 -l $((rate * 3)) -nostdin -trace_stat -stf "$stats" -fd 1 \
+    # Peak PSS of the proxy, sampled twice a second while the load runs.
+    (peak=0; while :; do v="$(tree_pss "$pid")"; ((v > peak)) && peak=$v && echo "$peak" >"$OUT/$name-$rate.pss"; sleep 0.5; done) &
+    sampler=$!
+    before="$(tree_ticks "$pid")"
+    start="$(date +%s.%N)"
+    mkdir -p "$OUT/$name-$rate"
+    (cd "$OUT/$name-$rate" && timeout $((SECONDS_PER_RATE + 90)) sipp 127.0.0.1:5060 -sf "$REF/uac.xml" -s 1000 -i 127.0.0.1 -p 5080 \
+      -r "$rate" -m "$calls" -d 100 -l $((rate * 3)) -nostdin -trace_stat -stf "$stats" -fd 1 -trace_counts -recv_timeout 10000 \
       -timeout $((SECONDS_PER_RATE + 60))s >/dev/null 2>&1) || true
-    after="$(cpu_ticks "$pid")"
-    rss="$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")"
-    cpu=$(( (after - before) * 100 / hz / (SECONDS - start > 0 ? SECONDS - start : 1) ))
-    awk -F';' -v name="$name" -v rate="$rate" -v calls="$calls" -v cpu="$cpu" -v rss="$rss" '
+    after="$(tree_ticks "$pid")"
+    elapsed="$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN {print b - a}')"
+    kill "$sampler" 2>/dev/null; wait "$sampler" 2>/dev/null || true
+    cpu="$(awk -v t=$((after - before)) -v hz="$hz" -v e="$elapsed" 'BEGIN {printf "%d", t * 100 / hz / e}')"
+    # Calls the proxy refused with 503 end on the scenario's "rejected" branch, which SIPp counts as successful.
+    refused="$(awk -F';' 'NR == 1 { for (i = 1; i <= NF; i++) if ($i ~ /_503_Recv$/) c = i; next } { v = $c } END { print v + 0 }' "$OUT/$name-$rate"/*_counts.csv 2>/dev/null || echo 0)"
+    awk -F';' -v name="$name" -v rate="$rate" -v calls="$calls" -v cpu="$cpu" -v refused="${refused:-0}" -v pss="$(cat "$OUT/$name-$rate.pss" 2>/dev/null || echo 0)" '
       NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
-      { ok = $col["SuccessfulCall(C)"]; failed = $col["FailedCall(C)"]; achieved = $col["CallRate(C)"] }
+      # Achieved rate: calls placed over the seconds in which SIPp was still placing them.
+      $col["OutgoingCall(P)"] > 0 { placing++ }
+      { ok = $col["SuccessfulCall(C)"]; failed = $col["FailedCall(C)"]; placed = $col["OutgoingCall(C)"]
+        unexpected = $col["FailedUnexpectedMessage(C)"]; timeouts = $col["FailedTimeoutOnRecv(C)"] + $col["FailedMaxUDPRetrans(C)"] }
       END {
-        done = ok + failed; pct = done ? 100 * failed / done : 100
-        printf "%-9s %6d cps  %7d calls  %7d ok  %6d failed  %6.2f%% failed  %8.1f cps achieved  cpu %3d%%  rss %6d KiB\n",
-          name, rate, calls, ok, failed, pct, achieved, cpu, rss
+        done = ok + failed; pct = done ? 100 * failed / done : 100; ok -= refused
+        printf "%-9s %5d cps offered %6d calls %6d ok %6d 503 %5d failed (%d unexpected, %d timeout) %6.2f%%  %6.0f cps placed  cpu %3d%%  pss %6d KiB\n",
+          name, rate, calls, ok, refused, failed, unexpected, timeouts, pct, placing ? placed / placing : 0, cpu, pss
       }' "$stats" | tee -a "$OUT/summary.txt"
   done
 }
@@ -66,11 +113,13 @@ run_ladder() {
 if [[ "${BENCH_ONLY:-}" != edge ]]; then
   log "Kamailio 5.6 (4 UDP workers), reference configuration"
   (cd "$REF" && exec "$KAMAILIO" -f kamailio.cfg -DD -E -n 4 -m 4096 -M 16 -Y "$OUT/run" -P "$OUT/run/kamailio.pid" \
-    -A TRUNK_CAP=100000 -A "DS_LIST=\"$REF/dispatcher.list\"" -A "CTL_SOCK=\"unix:$OUT/run/kamailio_ctl\"" >"$OUT/kamailio.log" 2>&1) &
+    -A "TRUNK_CAP=$CAP" -A "DS_LIST=\"$REF/dispatcher.list\"" -A "CTL_SOCK=\"unix:$OUT/run/kamailio_ctl\"" >"$OUT/kamailio.log" 2>&1) &
   kpid=$!
   pids+=("$kpid")
   sleep 3
+  start_carriers kamailio
   run_ladder kamailio "$(cat "$OUT/run/kamailio.pid" 2>/dev/null || echo "$kpid")"
+  stop_carriers kamailio
   kill "$kpid" 2>/dev/null || true
   wait "$kpid" 2>/dev/null || true
   sleep 2
@@ -85,7 +134,7 @@ if [[ "${BENCH_ONLY:-}" != kamailio ]]; then
     Dialer__Edge__DialerAcl__0=127.0.0.1/32 Logging__LogLevel__Default=Warning DIALER_ADMIN_TOKEN=bench
   dotnet "$OUT/dialer/dialer.dll" migrate >&2
   cat >"$OUT/trunk.json" <<JSON
-{"name":"bench","channelCap":100000,"dialPrefix":"1","codecs":["PCMU","PCMA"],
+{"name":"bench","channelCap":$CAP,"dialPrefix":"1","codecs":["PCMU","PCMA"],
  "servers":[{"host":"127.0.0.1","port":5071,"priority":1},{"host":"127.0.0.1","port":5072,"priority":2}]}
 JSON
   dotnet "$OUT/dialer/dialer.dll" trunk apply --file "$OUT/trunk.json" >&2
@@ -93,7 +142,9 @@ JSON
   dpid=$!
   pids+=("$dpid")
   for _ in $(seq 1 50); do curl -sf http://127.0.0.1:18081/healthz >/dev/null && break; sleep 0.2; done
+  start_carriers edge
   run_ladder edge "$dpid"
+  stop_carriers edge
   kill "$dpid" 2>/dev/null || true
   wait "$dpid" 2>/dev/null || true
 fi

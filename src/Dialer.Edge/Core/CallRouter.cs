@@ -128,24 +128,36 @@ public sealed partial class CallRouter(EdgeSettings settings, PeerSnapshotSource
             return;
         }
         var bytes = Forward(request, source, next.Value, requestUri: null, recordRoute: false);
-        var sent = _layer.SendRequestAsync(bytes, next.Value,
+        // A BYE's channel returns only when the other side has answered it (or never will: timeout, transport
+        // error). Releasing once the BYE is merely sent would let a new INVITE overtake a BYE lost on UDP and
+        // retransmitted, and the carrier would count cap + 1.
+        var callId = request.Method == SipMethod.Bye ? Encoding.ASCII.GetString(request.CallId) : null;
+        await _layer.SendRequestAsync(bytes, next.Value,
             (client, response) =>
             {
-                if (response.StatusCode != 100)
+                if (response.StatusCode == 100)
                 {
-                    using var buffer = new PooledBuffer(1024);
+                    return;
+                }
+                using (var buffer = new PooledBuffer(1024))
+                {
                     ProxyWriter.Response(response, buffer);
                     _ = transaction.RespondAsync(buffer.WrittenSpan.ToArray(), response.StatusCode);
                 }
+                if (callId is not null && response.StatusCode >= 200)
+                {
+                    active.End(callId, source.Address);
+                }
             },
-            (client, error) => Responder.RespondAsync(transaction, error == TransactionError.Timeout ? 408 : 503,
-                error == TransactionError.Timeout ? "Request Timeout" : "Service Unavailable"));
-        await sent;
-        if (request.Method == SipMethod.Bye)
-        {
-            // The BYE is on its way to the other side: only now may the trunk's channel count drop.
-            active.End(Encoding.ASCII.GetString(request.CallId), source.Address);
-        }
+            (client, error) =>
+            {
+                if (callId is not null)
+                {
+                    active.End(callId, source.Address);
+                }
+                _ = Responder.RespondAsync(transaction, error == TransactionError.Timeout ? 408 : 503,
+                    error == TransactionError.Timeout ? "Request Timeout" : "Service Unavailable");
+            });
     }
 
     /// <summary>ACK for a 2xx belongs to the dialog: forward it statelessly along the route (RFC 3261 §16.11).</summary>

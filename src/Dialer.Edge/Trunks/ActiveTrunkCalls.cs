@@ -3,7 +3,7 @@ using System.Collections.Concurrent;
 namespace Dialer.Edge.Trunks;
 
 /// <summary>
-/// Answered trunk calls by Call-ID, each holding its channel until BYE passes the edge or the dialog timeout
+/// Answered trunk calls by Call-ID, each holding its channel until a BYE through the edge is answered or the dialog timeout
 /// fires (so a lost BYE never leaks a channel).
 /// </summary>
 public sealed class ActiveTrunkCalls(TimeProvider time, TimeSpan maxDuration)
@@ -20,7 +20,7 @@ public sealed class ActiveTrunkCalls(TimeProvider time, TimeSpan maxDuration)
         }
     }
 
-    /// <summary>The call ended (BYE sent on from <paramref name="byeFrom"/>, or null: the dialog timed out): its channel returns, once.</summary>
+    /// <summary>The call ended (a BYE from <paramref name="byeFrom"/> was answered, or null: the dialog timed out): its channel returns, once.</summary>
     public bool End(string callId, System.Net.IPEndPoint? byeFrom)
     {
         if (!_calls.TryRemove(callId, out var call))
