@@ -3,6 +3,7 @@ using Dialer.Edge.Core;
 using Dialer.Edge.Location;
 using Dialer.Edge.Registrar;
 using Dialer.Edge.Trunks;
+using Dialer.Peers.Health;
 using Dialer.Peers.Model;
 using Dialer.Peers.Snapshot;
 using Dialer.Peers.Storage;
@@ -22,6 +23,7 @@ public sealed class EdgeService : IAsyncDisposable
 {
     private readonly EdgeSettings _settings;
     private readonly PeerSnapshotSource _peers;
+    private readonly TrunkStatusBoard _board;
     private readonly SnapshotRefresher _refresher;
     private readonly BindingStore _bindings;
     private readonly BindingWriter _writer;
@@ -34,8 +36,10 @@ public sealed class EdgeService : IAsyncDisposable
     private EdgeCore? _core;
     private TransactionLayer? _layer;
 
-    public EdgeService(EdgeSettings settings, PeerRepository repository, PeerDatabase database, PeerSnapshotSource peers, TimeProvider time, ILoggerFactory loggers)
+    public EdgeService(EdgeSettings settings, PeerRepository repository, PeerDatabase database, PeerSnapshotSource peers, TrunkStatusBoard board,
+        TimeProvider time, ILoggerFactory loggers)
     {
+        _board = board;
         ArgumentNullException.ThrowIfNull(loggers);
         _settings = settings;
         _peers = peers;
@@ -75,7 +79,7 @@ public sealed class EdgeService : IAsyncDisposable
         var digest = new DigestServer(new DigestNonces(RandomNumberGenerator.GetBytes(32), _time, _settings.Registrar.NonceLifetime));
         var gate = new DigestGate(_settings, _peers, digest, new AuthLockout(_settings.Lockout, _time), _loggers.CreateLogger<DigestGate>());
         var registrar = new PhoneRegistrar(_settings, Location, gate, addresses, _time, _loggers.CreateLogger<PhoneRegistrar>());
-        var calls = new CallRouter(_settings, _peers, Location, gate, addresses, _transport, Ledger, new ActiveTrunkCalls(_time, _settings.MaxCallDuration),
+        var calls = new CallRouter(_settings, _peers, Location, gate, addresses, _transport, Ledger, _board, new ActiveTrunkCalls(_time, _settings.MaxCallDuration),
             _time, _loggers.CreateLogger<CallRouter>());
         _core = new EdgeCore(registrar, calls, _loggers.CreateLogger<EdgeCore>());
         _layer = new TransactionLayer(new TransactionContext(_transport, _time, SipTimers.Default), _core);

@@ -10,4 +10,5 @@ root.Subcommands.Add(PhoneCommands.Create());
 root.Subcommands.Add(TrunkCommands.Create());
 root.Subcommands.Add(CampaignCommands.Create());
 root.Subcommands.Add(TokenCommands.Create());
+root.Subcommands.Add(HealthCommands.Create());
 return await root.Parse(args).InvokeAsync();

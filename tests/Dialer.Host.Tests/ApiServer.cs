@@ -51,6 +51,8 @@ public sealed class ApiServer : IAsyncDisposable
             ["Dialer:Sip:Listen:1"] = "tcp:127.0.0.1:0",
             ["Dialer:Edge:SnapshotPollMs"] = "100",
             ["Dialer:Edge:DrainSeconds"] = "0",
+            // Health probes are switched on by the tests about health: other tests' SIPp carriers do not answer OPTIONS.
+            ["Dialer:Health:Enabled"] = "false",
             ["Logging:LogLevel:Default"] = "Warning",
         };
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())

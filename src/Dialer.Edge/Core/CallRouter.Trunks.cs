@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using Dialer.Edge.Trunks;
+using Dialer.Peers.Health;
 using Dialer.Peers.Model;
 using Dialer.Sip.Dns;
 using Dialer.Sip.Message;
@@ -43,16 +44,17 @@ public sealed partial class CallRouter
             body = result == SdpFilterResult.Filtered ? filtered.WrittenSpan.ToArray() : null;
         }
         var campaign = invite.GetValue("X-Dialer-Campaign");
+        // Servers that are down (health probes or call failures) or disabled get no new calls.
+        var servers = TrunkSelector.Order(trunk, server => server.Transport != SipTransport.Tls && board.IsRoutable(TrunkServerKey.For(trunk, server)));
+        if (servers.Count == 0)
+        {
+            ledger.For(trunk.Name).Refuse(RejectCause.NoServer, campaign);
+            await RejectAsync(transaction, RejectCause.NoServer);
+            return;
+        }
         if (ledger.For(trunk.Name).TryAdmit(trunk, snapshot.Campaigns.Values, campaign, out var lease) is { } cause)
         {
             await RejectAsync(transaction, cause);
-            return;
-        }
-        var servers = TrunkSelector.Order(trunk, server => server.Transport != SipTransport.Tls);
-        if (servers.Count == 0)
-        {
-            lease!.Release();
-            await RejectAsync(transaction, RejectCause.NoServer);
             return;
         }
         var record = new CallRecord

@@ -3,6 +3,7 @@ using System.Text;
 using Dialer.Edge.Location;
 using Dialer.Edge.Registrar;
 using Dialer.Edge.Trunks;
+using Dialer.Peers.Health;
 using Dialer.Peers.Snapshot;
 using Dialer.Sip.Message;
 using Dialer.Sip.Proxy;
@@ -20,7 +21,7 @@ namespace Dialer.Edge.Core;
 /// our Record-Route (RFC 3261 §16).
 /// </summary>
 public sealed partial class CallRouter(EdgeSettings settings, PeerSnapshotSource peers, LocationService location, DigestGate gate,
-    EdgeAddresses addresses, ISipSender sender, ChannelLedger ledger, ActiveTrunkCalls active, TimeProvider time, ILogger<CallRouter> logger)
+    EdgeAddresses addresses, ISipSender sender, ChannelLedger ledger, TrunkStatusBoard board, ActiveTrunkCalls active, TimeProvider time, ILogger<CallRouter> logger)
 {
     private readonly ConcurrentDictionary<ServerTransaction, CallFork> _forks = new();
     private readonly ConcurrentDictionary<ServerTransaction, TrunkCall> _trunkCalls = new();
@@ -30,7 +31,7 @@ public sealed partial class CallRouter(EdgeSettings settings, PeerSnapshotSource
     public void Attach(TransactionLayer layer)
     {
         _layer = layer;
-        _trunkContext = new TrunkCallContext(time, layer, active, ResolveAsync,
+        _trunkContext = new TrunkCallContext(time, layer, active, board, ResolveAsync,
             (invite, source, destination, uri, remove, add, body) => Forward(invite, source, destination, uri, recordRoute: true, remove, add, body));
     }
 

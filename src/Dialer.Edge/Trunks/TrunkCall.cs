@@ -1,5 +1,6 @@
 using System.Text;
 using Dialer.Edge.Core;
+using Dialer.Peers.Health;
 using Dialer.Peers.Model;
 using Dialer.Sip.Auth;
 using Dialer.Sip.Message;
@@ -93,7 +94,7 @@ internal sealed class TrunkCall(TrunkCallContext context, ServerTransaction inbo
         }
         // Responses of an older attempt (a server we moved on from) are ignored by their attempt number.
         var transaction = await context.Layer.SendRequestAsync(request, destination,
-            (t, response) => OnResponse(attempt, t, response), (t, error) => OnError(attempt));
+            (t, response) => OnResponse(attempt, t, response), (t, error) => OnError(attempt, error));
         lock (_gate)
         {
             if (attempt == _attempt)
@@ -125,6 +126,7 @@ internal sealed class TrunkCall(TrunkCallContext context, ServerTransaction inbo
         }
         if (status is 408 or 503 && !_answered && !_cancelled)
         {
+            Failed($"call {status}");
             _ = NextServerAsync();
             return;
         }
@@ -158,11 +160,21 @@ internal sealed class TrunkCall(TrunkCallContext context, ServerTransaction inbo
         }
     }
 
-    private void OnError(int attempt)
+    private void OnError(int attempt, TransactionError error)
     {
         if (attempt == Volatile.Read(ref _attempt) && !_answered && !_cancelled)
         {
+            Failed(error == TransactionError.Timeout ? "call timeout" : "call transport error");
             _ = NextServerAsync();
+        }
+    }
+
+    /// <summary>A passive health signal: the server we tried failed this call.</summary>
+    private void Failed(string cause)
+    {
+        if (Volatile.Read(ref _server) is { } server)
+        {
+            context.Board.ReportCallFailure(TrunkServerKey.For(trunk, server), cause);
         }
     }
 

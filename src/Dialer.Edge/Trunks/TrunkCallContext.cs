@@ -1,4 +1,5 @@
 using Dialer.Edge.Core;
+using Dialer.Peers.Health;
 using Dialer.Peers.Model;
 using Dialer.Sip.Message;
 using Dialer.Sip.Transactions;
@@ -6,17 +7,19 @@ using Dialer.Sip.Transport;
 
 namespace Dialer.Edge.Trunks;
 
-/// <summary>What a <see cref="TrunkCall"/> needs from the edge: transactions, answered calls, DNS, identity rules and forwarding.</summary>
+/// <summary>What a <see cref="TrunkCall"/> needs from the edge: transactions, answered calls, server health, DNS, identity rules and forwarding.</summary>
 internal sealed class TrunkCallContext(
     TimeProvider time,
     TransactionLayer layer,
     ActiveTrunkCalls active,
+    TrunkStatusBoard board,
     Func<TrunkServer, Task<SipEndpoint?>> resolve,
     Func<SipMessage, SipEndpoint, SipEndpoint, string, IReadOnlyCollection<string>, IReadOnlyList<string>, ReadOnlyMemory<byte>?, byte[]> forward)
 {
     public TimeProvider Time => time;
     public TransactionLayer Layer => layer;
     public ActiveTrunkCalls Active => active;
+    public TrunkStatusBoard Board => board;
 
     public Task<SipEndpoint?> ResolveAsync(TrunkServer server) => resolve(server);
 

@@ -143,6 +143,21 @@ public sealed class TrunkChannels
         return (total, own);
     }
 
+    /// <summary>Counts a call refused before admission (no routable server) as wanted and rejected for <paramref name="cause"/>.</summary>
+    public void Refuse(RejectCause cause, string? campaign)
+    {
+        lock (_gate)
+        {
+            _rejected[(int)cause]++;
+            if (campaign is not null)
+            {
+                var counters = CountersOf(campaign);
+                counters.Wanted++;
+                counters.Rejected[(int)cause]++;
+            }
+        }
+    }
+
     internal void Release(ChannelLease lease)
     {
         lock (_gate)

@@ -30,6 +30,7 @@ public static class AdminApiExtensions
         app.MapAuditApi();
         app.MapRegistrationsApi();
         app.MapChannelsApi();
+        app.MapHealthApi();
         return app;
     }
 }

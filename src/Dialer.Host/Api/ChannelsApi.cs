@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Text;
 using Dialer.Edge;
 using Dialer.Edge.Trunks;
+using Dialer.Health;
+using Dialer.Peers.Health;
 using Dialer.Peers.Snapshot;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -24,7 +26,7 @@ public static class ChannelsApi
             [.. row.Campaigns.Select(c => new CampaignChannelView(c.Campaign, c.InUse, c.Peak, c.Admitted, c.Wanted, c.Shortage))])).ToArray());
 
     /// <summary>Prometheus text exposition format 0.0.4, written by hand (no exporter package is available here).</summary>
-    public static ContentHttpResult Metrics(EdgeService edge, PeerSnapshotSource peers)
+    public static ContentHttpResult Metrics(EdgeService edge, PeerSnapshotSource peers, TrunkStatusBoard board, HealthRecorder health)
     {
         var rows = Rows(edge, peers);
         var text = new StringBuilder();
@@ -42,7 +44,34 @@ public static class ChannelsApi
         }
         text.Append(CultureInfo.InvariantCulture, $"# HELP dialer_registrations Live phone bindings.\n# TYPE dialer_registrations gauge\ndialer_registrations {edge.Location.All().Count}\n");
         text.Append(CultureInfo.InvariantCulture, $"# HELP dialer_sip_malformed_total SIP messages refused as malformed.\n# TYPE dialer_sip_malformed_total counter\ndialer_sip_malformed_total {edge.MalformedCount}\n");
+        ServerHealth(text, peers.Current, board);
+        text.Append(CultureInfo.InvariantCulture, $"# HELP dialer_health_write_failures_total Health reports or state changes not stored (database down).\n# TYPE dialer_health_write_failures_total counter\ndialer_health_write_failures_total {health.Failures}\n");
         return TypedResults.Text(text.ToString(), "text/plain; version=0.0.4");
+    }
+
+    /// <summary>Each trunk server's health state (1 for the current state, 0 for the others) and last probe RTT.</summary>
+    private static void ServerHealth(StringBuilder text, PeerSnapshot snapshot, TrunkStatusBoard board)
+    {
+        var servers = snapshot.Trunks.Values.OrderBy(t => t.Name, StringComparer.Ordinal)
+            .SelectMany(t => t.Servers.Select(s => (Trunk: t.Name, Key: TrunkServerKey.For(t, s)))).ToList();
+        text.Append("# HELP dialer_trunk_server_state Trunk server health state (1 = the server is in this state).\n# TYPE dialer_trunk_server_state gauge\n");
+        foreach (var (trunk, key) in servers)
+        {
+            var state = board.StatusOf(key).State;
+            foreach (var candidate in Enum.GetValues<ServerHealthState>())
+            {
+                text.Append(CultureInfo.InvariantCulture,
+                    $"dialer_trunk_server_state{{trunk=\"{Escape(trunk)}\",server=\"{Escape(key.Server)}\",state=\"{ServerHealthStates.Of(candidate)}\"}} {(candidate == state ? 1 : 0)}\n");
+            }
+        }
+        text.Append("# HELP dialer_trunk_server_rtt_milliseconds Round trip of the last OPTIONS probe answered alive.\n# TYPE dialer_trunk_server_rtt_milliseconds gauge\n");
+        foreach (var (trunk, key) in servers)
+        {
+            if (board.StatusOf(key).RttMs is { } rtt)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"dialer_trunk_server_rtt_milliseconds{{trunk=\"{Escape(trunk)}\",server=\"{Escape(key.Server)}\"}} {rtt:0.###}\n");
+            }
+        }
     }
 
     /// <summary>Every trunk of the snapshot, with zero counters for trunks that have carried no call yet.</summary>

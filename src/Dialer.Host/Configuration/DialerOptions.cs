@@ -10,6 +10,7 @@ public sealed class DialerOptions
     public SecretsOptions Secrets { get; set; } = new();
     public SipOptions Sip { get; set; } = new();
     public EdgeOptions Edge { get; set; } = new();
+    public HealthOptions Health { get; set; } = new();
 }
 
 public sealed class DatabaseOptions
@@ -83,4 +84,22 @@ public sealed class EdgeOptions
 
     /// <summary>How long SIGTERM waits for transactions in progress before the edge stops.</summary>
     public int DrainSeconds { get; set; } = 5;
+}
+
+public sealed class HealthOptions
+{
+    /// <summary>Whether `dialer serve` runs the OPTIONS probe jobs and the report job.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Seconds between labeled health reports (a server state change writes one at once too).</summary>
+    public int ReportIntervalSeconds { get; set; } = 60;
+
+    /// <summary>Hours reports and state changes are kept.</summary>
+    public int RetentionHours { get; set; } = 168;
+
+    /// <summary>Quartz's ADO job store in MariaDB, so several `dialer serve` processes share the probes.</summary>
+    public bool Clustered { get; set; }
+
+    /// <summary>Addresses probes are sent from ("udp:IP:0"); empty = the IP of each Sip:Listen address on a free port.</summary>
+    public List<string> ProbeFrom { get; set; } = [];
 }

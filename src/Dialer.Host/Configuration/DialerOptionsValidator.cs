@@ -30,6 +30,7 @@ public sealed class DialerOptionsValidator : IValidateOptions<DialerOptions>
             failures.Add($"Dialer:{nameof(DialerOptions.Sip)}:{nameof(SipOptions.Realm)} must be a non-empty realm without quotes");
         }
         Hosting.EdgeSettingsFactory.From(options, failures);
+        Hosting.HealthSettingsFactory.From(options, failures);
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -22,6 +22,7 @@ public static class DialerApp
         builder.Services.AddOptions<DialerOptions>().Bind(configuration.GetSection(DialerOptions.Section)).ValidateOnStart();
         builder.Services.AddDialerPeers(options);
         builder.Services.AddDialerEdge(options);
+        builder.Services.AddDialerHealth(options);
         builder.Services.AddDialerAdminApi(bootstrapToken);
         var app = builder.Build();
         app.UseDialerAdminApi();

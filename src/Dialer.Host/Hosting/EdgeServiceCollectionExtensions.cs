@@ -1,5 +1,6 @@
 using Dialer.Edge;
 using Dialer.Host.Configuration;
+using Dialer.Peers.Health;
 using Dialer.Peers.Snapshot;
 using Dialer.Peers.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -17,7 +18,8 @@ public static class EdgeServiceCollectionExtensions
         services.AddSingleton(settings);
         services.AddSingleton<PeerSnapshotSource>();
         services.AddSingleton(sp => new EdgeService(settings, sp.GetRequiredService<PeerRepository>(), sp.GetRequiredService<PeerDatabase>(),
-            sp.GetRequiredService<PeerSnapshotSource>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
+            sp.GetRequiredService<PeerSnapshotSource>(), sp.GetRequiredService<TrunkStatusBoard>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILoggerFactory>()));
         if (options.Edge.Enabled)
         {
             services.AddHostedService<EdgeHostedService>();

@@ -1,4 +1,5 @@
 using Dialer.Host.Configuration;
+using Dialer.Peers.Health;
 using Dialer.Peers.Security;
 using Dialer.Peers.Storage;
 using Dialer.Peers.Validation;
@@ -16,6 +17,8 @@ public static class PeersServiceCollectionExtensions
         services.AddSingleton(new SecretProtector(SecretKey.Load(options.Secrets.Key, options.Secrets.KeyFile)));
         services.AddSingleton<PeerRepository>();
         services.AddSingleton(new PeerDefaults(options.Sip.Realm));
+        services.AddSingleton<TrunkStatusBoard>();
+        services.AddSingleton<HealthStore>();
         return services;
     }
 }

@@ -1,0 +1,155 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using Dialer.Peers.Model;
+using Dialer.Sip.Dns;
+using Dialer.Sip.Message;
+using Dialer.Sip.Transactions;
+using Dialer.Sip.Transport;
+using Polly;
+using Polly.Timeout;
+
+namespace Dialer.Health;
+
+/// <summary>
+/// Sends SIP OPTIONS to trunk servers from a transport of its own (UDP and TCP, free ports on the configured
+/// addresses), each in a client transaction with a Polly timeout of the trunk's probe timeout and no retry. The RTT
+/// runs from the send to the first final response; the trunk's alive codes decide what counts as alive.
+/// </summary>
+public sealed class OptionsProber : ITransactionUser, IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<int, ResiliencePipeline> _timeouts = new();
+    private readonly SipTransportHost _transport;
+    private readonly TransactionLayer _layer;
+    private readonly SipServerLocator _locator;
+
+    public OptionsProber(IEnumerable<SipListenAddress> from, TimeProvider time, IDnsResolver? dns = null)
+    {
+        ArgumentNullException.ThrowIfNull(from);
+        _transport = new SipTransportHost(Receive, new SipTransportOptions { UdpReceiveLoops = 1 });
+        _transport.Start(from);
+        _layer = new TransactionLayer(new TransactionContext(_transport, time, SipTimers.Default), this);
+        _locator = new SipServerLocator(dns ?? new DnsClient(DnsClient.SystemServers(), time, TimeSpan.FromSeconds(2)));
+    }
+
+    public IReadOnlyList<SipListenAddress> Bound => _transport.Bound;
+
+    public async Task<ProbeOutcome> ProbeAsync(Trunk trunk, TrunkServer server, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(trunk);
+        ArgumentNullException.ThrowIfNull(server);
+        var protocol = server.Transport == SipTransport.Tcp ? SipProtocol.Tcp : SipProtocol.Udp;
+        var local = _transport.Bound.FirstOrDefault(b => b.Protocol == protocol);
+        if (server.Transport == SipTransport.Tls || local is null)
+        {
+            return new ProbeOutcome(false, null, null, $"no {WireNames.Of(server.Transport)} transport to probe with");
+        }
+        var (host, port) = NextHop(server);
+        IReadOnlyList<SipEndpoint> found;
+        try
+        {
+            found = IPAddress.TryParse(host, out var literal)
+                ? [new SipEndpoint(protocol, new IPEndPoint(literal, port ?? 5060))]
+                : await _locator.LocateAsync(host, port, protocol, cancellationToken);
+        }
+        catch (DnsException)
+        {
+            found = [];
+        }
+        if (found.Count == 0)
+        {
+            return ProbeOutcome.Unresolvable(host);
+        }
+        var request = Build(server, local, protocol);
+        var answered = new TaskCompletionSource<ProbeOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var alive = ReplyCodeSet.TryParse(trunk.Probe.AliveCodes, out var codes) ? codes : null;
+        var started = Stopwatch.GetTimestamp();
+        ClientTransaction? transaction = null;
+        try
+        {
+            return await Timeout(trunk.Probe.TimeoutMs).ExecuteAsync(async token =>
+            {
+                transaction = await _layer.SendRequestAsync(request, found[0], (_, response) =>
+                {
+                    if (response.StatusCode >= 200)
+                    {
+                        var code = response.StatusCode;
+                        var reason = Encoding.UTF8.GetString(response.Reason.Of(response.Span));
+                        answered.TrySetResult(ProbeOutcome.Answered(code, reason, Stopwatch.GetElapsedTime(started).TotalMilliseconds,
+                            alive?.Contains(code) ?? code is >= 200 and < 500));
+                    }
+                }, (_, error) => answered.TrySetResult(error == TransactionError.Timeout ? ProbeOutcome.Timeout : ProbeOutcome.TransportError));
+                return await answered.Task.WaitAsync(token);
+            }, cancellationToken);
+        }
+        catch (TimeoutRejectedException)
+        {
+            return ProbeOutcome.Timeout;
+        }
+        finally
+        {
+            // Stop retransmitting: the probe is over whatever the transaction thinks.
+            transaction?.Dispose();
+        }
+    }
+
+    private ResiliencePipeline Timeout(int milliseconds) => _timeouts.GetOrAdd(milliseconds, ms =>
+        new ResiliencePipelineBuilder().AddTimeout(TimeSpan.FromMilliseconds(ms)).Build());
+
+    /// <summary>Where OPTIONS goes: the outbound proxy when one is set, else the server itself.</summary>
+    private static (string Host, int? Port) NextHop(TrunkServer server)
+    {
+        if (server.OutboundProxy.Length == 0)
+        {
+            return (server.Host, server.Port);
+        }
+        var proxy = server.OutboundProxy.StartsWith("sip:", StringComparison.OrdinalIgnoreCase) ? server.OutboundProxy : "sip:" + server.OutboundProxy;
+        return Sip.Uris.SipUri.TryParse(proxy, out var uri) ? (uri.HostWithoutBrackets, uri.Port) : (server.Host, server.Port);
+    }
+
+    private static byte[] Build(TrunkServer server, SipListenAddress local, SipProtocol protocol)
+    {
+        var target = server.Port is { } port ? $"{server.Host}:{port}" : server.Host;
+        var transport = protocol == SipProtocol.Tcp ? "TCP" : "UDP";
+        var uriTransport = protocol == SipProtocol.Tcp ? ";transport=tcp" : "";
+        var self = $"{Host(local.Address.Address)}:{local.Address.Port}";
+        var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+        var text = string.Create(CultureInfo.InvariantCulture, $"""
+            OPTIONS sip:{target}{uriTransport} SIP/2.0
+            Via: SIP/2.0/{transport} {self};branch=z9hG4bK{id};rport
+            Max-Forwards: 70
+            From: <sip:dialer-health@{self}>;tag={id}
+            To: <sip:{target}>
+            Call-ID: {id}@{self}
+            CSeq: 1 OPTIONS
+            Accept: application/sdp
+            User-Agent: Dialer health probe
+            Content-Length: 0
+
+
+            """);
+        return Encoding.UTF8.GetBytes(text.ReplaceLineEndings("\r\n"));
+    }
+
+    private static string Host(IPAddress address) => address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{address}]" : address.ToString();
+
+    private void Receive(SipMessage message, SipEndpoint source)
+    {
+        if (!message.IsRequest)
+        {
+            _layer.ReceiveResponse(message, source);
+        }
+    }
+
+    // Requests to the probe's ports are not ours to answer; stray responses are late answers to finished probes.
+    void ITransactionUser.OnRequest(ServerTransaction? transaction, SipMessage request, SipEndpoint source) { }
+
+    void ITransactionUser.OnAck(SipMessage ack, SipEndpoint source) { }
+
+    void ITransactionUser.OnStrayResponse(SipMessage response, SipEndpoint source) { }
+
+    public ValueTask DisposeAsync() => _transport.DisposeAsync();
+}
