@@ -13,7 +13,7 @@ DB = bash etc/dev-db.sh
 DIALER_ADMIN_TOKEN ?= dev-admin-token
 export DIALER_ADMIN_TOKEN
 
-.PHONY: build db db-stop migrate run test clean
+.PHONY: build db db-stop migrate run test clean dialer
 
 build:
 	$(DOTNET) build Dialer.sln -nologo -v minimal
@@ -36,9 +36,17 @@ run: build
 	export Dialer__Database__ConnectionString="$$cs"; \
 	$(DIALER) migrate --config $(CONFIG); \
 	$(DIALER) demo load --config $(CONFIG); \
+	bash etc/demo-carriers.sh start; \
+	trap 'bash etc/demo-carriers.sh stop' EXIT; \
 	echo "Admin API: http://127.0.0.1:8080  token: $$DIALER_ADMIN_TOKEN"; \
 	echo "  try: curl -H \"Authorization: Bearer $$DIALER_ADMIN_TOKEN\" http://127.0.0.1:8080/api/trunks"; \
-	exec $(DIALER) serve --config $(CONFIG)
+	echo "  health: make dialer ARGS='health report'  (stop a carrier: bash etc/demo-carriers.sh stop 5081)"; \
+	$(DIALER) serve --config $(CONFIG)
+
+# Any CLI verb against the private MariaDB, beside a running `make run`: make dialer ARGS='health report'
+dialer:
+	@cs="$$( $(DB) start 2>/dev/null | tail -n1 )"; \
+	Dialer__Database__ConnectionString="$$cs" $(DIALER) $(ARGS) --config $(CONFIG)
 
 # Tests get the server via DIALER_TEST_DB and create/drop their own databases.
 # One TRX per test project, named after it (timestamped names can collide).

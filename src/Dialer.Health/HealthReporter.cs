@@ -54,7 +54,7 @@ public sealed class HealthReporter(HealthMonitor monitor, ITrunkChannelFigures? 
         var enabled = servers.Where(s => s.Status.State != ServerHealthState.Disabled).ToList();
         if (enabled.Count == 0)
         {
-            return (HealthLabels.Disabled, servers.Count == 0 ? "no servers configured" : $"all {servers.Count} servers disabled");
+            return (HealthLabels.Disabled, servers.Count == 0 ? "no servers configured" : servers.Count == 1 ? "the server is disabled" : $"all {servers.Count} servers disabled");
         }
         var down = enabled.Where(s => s.Status.State == ServerHealthState.Down).ToList();
         if (down.Count == enabled.Count)

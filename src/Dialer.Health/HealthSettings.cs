@@ -15,9 +15,6 @@ public sealed class HealthSettings
     /// <summary>Hours that reports and state changes are kept before the report job prunes them.</summary>
     public int RetentionHours { get; init; } = 168;
 
-    /// <summary>Quartz on the ADO job store in MariaDB, so several `dialer serve` processes share the probes.</summary>
-    public bool Clustered { get; init; }
-
     /// <summary>Where probes are sent from: addresses of this host, port 0 for any free one.</summary>
     public IReadOnlyList<SipListenAddress> ProbeFrom { get; init; } =
         [new(SipProtocol.Udp, new IPEndPoint(IPAddress.Loopback, 0)), new(SipProtocol.Tcp, new IPEndPoint(IPAddress.Loopback, 0))];

@@ -84,7 +84,7 @@ public sealed class HealthTests
     {
         var first = Sipp.FreeUdpPort();
         var second = Sipp.FreeUdpPort();
-        var primary = Carrier(first);
+        await using var primary = Carrier(first);
         await using var backup = Carrier(second);
         await CreateTrunkAsync("hc", "81", lagMs: 0, first, second);
         var healthy = await WaitForStatesAsync("hc", TimeSpan.FromSeconds(5), "up", "up");

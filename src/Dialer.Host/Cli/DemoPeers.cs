@@ -27,6 +27,8 @@ public static class DemoPeers
             DialPrefix = "9",
             Acl = ["127.0.0.0/8", "::1/128"],
             CallOriginHeader = "pai",
+            // Probed every 5 s, so stopping a demo carrier shows as down within 3 x 5 s + 2 s.
+            Probe = new ProbePolicyInput { IntervalSeconds = 5 },
             Servers =
             [
                 new TrunkServerInput { Host = "127.0.0.1", Port = 5081, Transport = "udp", Priority = 1, Weight = 1 },
@@ -44,6 +46,7 @@ public static class DemoPeers
             Auth = new TrunkAuthInput { Username = "dialer", Password = "demo-carrier-secret" },
             CallOriginHeader = "rpid",
             RuriTransform = new RuriTransformInput { Strip = 0, Prefix = "1010", Params = "user=phone" },
+            Probe = new ProbePolicyInput { IntervalSeconds = 5 },
             Servers = [new TrunkServerInput { Host = "127.0.0.1", Port = 5083, Transport = "udp" }],
         },
     ];

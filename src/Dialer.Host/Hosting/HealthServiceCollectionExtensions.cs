@@ -11,7 +11,7 @@ public static class HealthServiceCollectionExtensions
 {
     /// <summary>
     /// Trunk health: the monitor, reporter and recorder always (the API reads them); when enabled, Quartz (RAM store,
-    /// or the clustered ADO store on MariaDB) with the probe and report jobs.
+    /// one node) with the probe and report jobs.
     /// </summary>
     public static IServiceCollection AddDialerHealth(this IServiceCollection services, DialerOptions options)
     {
@@ -33,24 +33,7 @@ public static class HealthServiceCollectionExtensions
         services.AddQuartz(quartz =>
         {
             quartz.UseTimeProvider(TimeProvider.System);
-            if (settings.Clustered)
-            {
-                quartz.ConfigureScheduler(scheduler =>
-                {
-                    scheduler.InstanceName = "dialer-health";
-                    scheduler.GenerateInstanceId = true;
-                });
-                quartz.UsePersistentStore(store =>
-                {
-                    store.UseMySql(options.Database.ConnectionString);
-                    store.UseClustering();
-                    store.UseSystemTextJsonSerializer();
-                });
-            }
-            else
-            {
-                quartz.UseInMemoryStore();
-            }
+            quartz.UseInMemoryStore();
         });
         services.AddQuartzHostedService(hosted => hosted.WaitForJobsToComplete = false);
         services.AddHostedService<ProbeScheduler>();
