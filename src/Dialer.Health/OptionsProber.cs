@@ -47,13 +47,12 @@ public sealed class OptionsProber : ITransactionUser, IAsyncDisposable
         {
             return new ProbeOutcome(false, null, null, $"no {WireNames.Of(server.Transport)} transport to probe with");
         }
-        var (host, port) = NextHop(server);
+        var (host, port) = server.NextHop();
         IReadOnlyList<SipEndpoint> found;
         try
         {
-            found = IPAddress.TryParse(host, out var literal)
-                ? [new SipEndpoint(protocol, new IPEndPoint(literal, port ?? 5060))]
-                : await _locator.LocateAsync(host, port, protocol, cancellationToken);
+            // IP literals come back as they are; names go through SRV, then A/AAAA (RFC 3263).
+            found = await _locator.LocateAsync(host, port, protocol, cancellationToken);
         }
         catch (DnsException)
         {
@@ -98,17 +97,6 @@ public sealed class OptionsProber : ITransactionUser, IAsyncDisposable
 
     private ResiliencePipeline Timeout(int milliseconds) => _timeouts.GetOrAdd(milliseconds, ms =>
         new ResiliencePipelineBuilder().AddTimeout(TimeSpan.FromMilliseconds(ms)).Build());
-
-    /// <summary>Where OPTIONS goes: the outbound proxy when one is set, else the server itself.</summary>
-    private static (string Host, int? Port) NextHop(TrunkServer server)
-    {
-        if (server.OutboundProxy.Length == 0)
-        {
-            return (server.Host, server.Port);
-        }
-        var proxy = server.OutboundProxy.StartsWith("sip:", StringComparison.OrdinalIgnoreCase) ? server.OutboundProxy : "sip:" + server.OutboundProxy;
-        return Sip.Uris.SipUri.TryParse(proxy, out var uri) ? (uri.HostWithoutBrackets, uri.Port) : (server.Host, server.Port);
-    }
 
     private static byte[] Build(TrunkServer server, SipListenAddress local, SipProtocol protocol)
     {

@@ -82,17 +82,7 @@ public sealed partial class CallRouter
     private async Task<SipEndpoint?> ResolveAsync(TrunkServer server)
     {
         var protocol = server.Transport == SipTransport.Tcp ? SipProtocol.Tcp : SipProtocol.Udp;
-        var host = server.Host;
-        int? port = server.Port;
-        if (server.OutboundProxy.Length > 0)
-        {
-            var proxy = server.OutboundProxy.StartsWith("sip:", StringComparison.OrdinalIgnoreCase) ? server.OutboundProxy : "sip:" + server.OutboundProxy;
-            if (Sip.Uris.SipUri.TryParse(proxy, out var uri))
-            {
-                host = uri.HostWithoutBrackets;
-                port = uri.Port;
-            }
-        }
+        var (host, port) = server.NextHop();
         if (IPAddress.TryParse(host, out var address))
         {
             return new SipEndpoint(protocol, new IPEndPoint(address, port ?? 5060));

@@ -62,4 +62,15 @@ public sealed record TrunkServer(
     string OutboundProxy,
     int Priority,
     int Weight,
-    bool Active);
+    bool Active)
+{
+    /// <summary>Where requests to this server go first: its outbound proxy when one is set, else the server itself.</summary>
+    /// <returns>The host without IPv6 brackets, and the port (null: locate by DNS).</returns>
+    public (string Host, int? Port) NextHop()
+    {
+        var (host, port) = OutboundProxy.Length > 0 && ProxyAddress.TrySplit(OutboundProxy, out var proxyHost, out var proxyPort)
+            ? (proxyHost, proxyPort)
+            : (Host, Port);
+        return (host.StartsWith('[') && host.EndsWith(']') ? host[1..^1] : host, port);
+    }
+}

@@ -66,44 +66,5 @@ public static partial class PeerValidator
             input.Priority ?? 1, input.Weight ?? 1, input.Active ?? true);
     }
 
-    private static bool IsProxy(string text)
-    {
-        var rest = text;
-        foreach (var scheme in (string[])["sip:", "sips:"])
-        {
-            if (rest.StartsWith(scheme, StringComparison.OrdinalIgnoreCase))
-            {
-                rest = rest[scheme.Length..];
-                break;
-            }
-        }
-        var semicolon = rest.IndexOf(';', StringComparison.Ordinal);
-        if (semicolon >= 0)
-        {
-            rest = rest[..semicolon];
-        }
-        string host;
-        string port;
-        if (rest.StartsWith('['))
-        {
-            var close = rest.IndexOf(']', StringComparison.Ordinal);
-            host = close < 0 ? rest : rest[..(close + 1)];
-            port = close < 0 ? "" : rest[(close + 1)..];
-        }
-        else if (rest.Count(c => c == ':') == 1)
-        {
-            host = rest[..rest.IndexOf(':', StringComparison.Ordinal)];
-            port = rest[host.Length..];
-        }
-        else
-        {
-            (host, port) = (rest, "");
-        }
-        if (port.Length > 0 && (port[0] != ':' ||
-            !int.TryParse(port.AsSpan(1), System.Globalization.NumberStyles.None, null, out var number) || number is < 1 or > 65_535))
-        {
-            return false;
-        }
-        return Rules.IsHost(host);
-    }
+    private static bool IsProxy(string text) => ProxyAddress.TrySplit(text, out var host, out _) && Rules.IsHost(host);
 }
