@@ -12,6 +12,9 @@ public sealed class ChannelLedger(TimeProvider time, int maxChannels = 0, Action
 
     public TrunkChannels For(string trunk) => _trunks.GetOrAdd(trunk, name => new TrunkChannels(name, time, this));
 
+    /// <summary>One trunk's counters, or null when it has carried no call yet (nothing is created by asking).</summary>
+    public TrunkChannelsView? ViewOf(string trunk) => _trunks.TryGetValue(trunk, out var channels) ? channels.View() : null;
+
     public IReadOnlyList<TrunkChannelsView> Views() => [.. _trunks.Values.Select(t => t.View()).OrderBy(v => v.Trunk, StringComparer.Ordinal)];
 
     internal bool TryTakeGlobal()

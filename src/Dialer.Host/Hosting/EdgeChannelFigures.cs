@@ -9,7 +9,7 @@ public sealed class EdgeChannelFigures(EdgeService edge) : ITrunkChannelFigures
 {
     public TrunkChannelFigures? Figures(string trunk)
     {
-        var view = edge.Ledger.Views().FirstOrDefault(v => string.Equals(v.Trunk, trunk, StringComparison.OrdinalIgnoreCase));
+        var view = edge.Ledger.ViewOf(trunk);
         if (view is null)
         {
             return null;
