@@ -7,9 +7,9 @@ using Microsoft.Extensions.Logging;
 namespace Dialer.Health;
 
 /// <summary>
-/// Every trunk server's state machine and probe window. Probes and the edge's call failures (passive signals, from
-/// the status board) go in; each server's status goes out to the status board, where the router sees it at once,
-/// and every state change is logged and raised as a <see cref="HealthEvent"/>.
+/// Every trunk server's state machine and probe window. Observations go in (probe outcomes and the edge's call
+/// failures, through <see cref="IHealthObservations"/>); each server's status goes out to the status board, where the
+/// router sees it at once, and every state change is logged and raised as a <see cref="HealthEvent"/>.
 /// </summary>
 public sealed partial class HealthMonitor : IDisposable
 {
@@ -27,7 +27,6 @@ public sealed partial class HealthMonitor : IDisposable
         _peers = peers;
         _time = time;
         _logger = logger;
-        _board.CallFailed += OnCallFailed;
         _peers.Published += Sync;
         Sync(peers.Current);
     }
@@ -52,7 +51,7 @@ public sealed partial class HealthMonitor : IDisposable
                     var before = entry.Machine.State;
                     if (entry.Machine.SetDisabled(!trunk.Active || !server.Active) is { } state)
                     {
-                        Moved(trunk.Name, key, entry, state, before);
+                        Moved(trunk.Name, key, entry, state, before, _time.GetUtcNow(), $"peers:{snapshot.Version}:{key}:{ServerHealthStates.Of(state)}");
                     }
                 }
             }
@@ -64,20 +63,47 @@ public sealed partial class HealthMonitor : IDisposable
         _board.Retain(configured);
     }
 
-    /// <summary>One probe's result for one server of <paramref name="trunk"/>.</summary>
+    /// <summary>One probe's result for one server of <paramref name="trunk"/>, now.</summary>
     public void Observe(Trunk trunk, TrunkServer server, ProbeOutcome outcome)
     {
         ArgumentNullException.ThrowIfNull(trunk);
         ArgumentNullException.ThrowIfNull(server);
+        Observe(TrunkServerKey.For(trunk, server), outcome, passive: false, _time.GetUtcNow(), changeKey: null);
+    }
+
+    /// <summary>A call to the server failed (a passive signal): counts toward down like a failed probe.</summary>
+    public void ObserveCallFailure(TrunkServerKey key, string cause) =>
+        Observe(key, new ProbeOutcome(false, null, null, cause), passive: true, _time.GetUtcNow(), changeKey: null);
+
+    /// <summary>
+    /// One observation of a configured server at <paramref name="at"/>; servers no longer configured are ignored.
+    /// Passive ones move the state machine but are not probes, so they stay out of the RTT window.
+    /// <paramref name="changeKey"/> names the observation the same way on every node, for the state change it causes.
+    /// </summary>
+    public void Observe(TrunkServerKey key, ProbeOutcome outcome, bool passive, DateTimeOffset at, string? changeKey)
+    {
         ArgumentNullException.ThrowIfNull(outcome);
-        var key = TrunkServerKey.For(trunk, server);
-        var entry = _servers.GetOrAdd(key, _ => new Entry());
+        if (!_servers.TryGetValue(key, out var entry) || !_peers.Current.Trunks.TryGetValue(key.Trunk, out var trunk))
+        {
+            return;
+        }
         lock (entry)
         {
-            var now = _time.GetUtcNow();
-            entry.Window.Add(now, outcome.Alive ? outcome.RttMs ?? 0 : null);
-            entry.LastRttMs = outcome.Alive ? outcome.RttMs : null;
-            Apply(trunk, key, entry, outcome);
+            if (!passive)
+            {
+                entry.Window.Add(at, outcome.Alive ? outcome.RttMs ?? 0 : null);
+                entry.LastRttMs = outcome.Alive ? outcome.RttMs : null;
+            }
+            var before = entry.Machine.State;
+            if (entry.Machine.Apply(outcome, trunk.Probe) is { } state)
+            {
+                Moved(trunk.Name, key, entry, state, before, at, changeKey);
+            }
+            else if (outcome.Alive)
+            {
+                var current = _board.StatusOf(key);
+                _board.Publish(key, current with { RttMs = entry.LastRttMs, Cause = entry.Machine.Cause });
+            }
         }
     }
 
@@ -96,38 +122,12 @@ public sealed partial class HealthMonitor : IDisposable
         }
     }
 
-    private void OnCallFailed(TrunkServerKey key, string cause)
+    private void Moved(string trunk, TrunkServerKey key, Entry entry, ServerHealthState state, ServerHealthState before, DateTimeOffset at,
+        string? changeKey)
     {
-        if (!_servers.TryGetValue(key, out var entry) || !_peers.Current.Trunks.TryGetValue(key.Trunk, out var trunk))
-        {
-            return;
-        }
-        lock (entry)
-        {
-            Apply(trunk, key, entry, new ProbeOutcome(false, null, null, cause));
-        }
-    }
-
-    private void Apply(Trunk trunk, TrunkServerKey key, Entry entry, ProbeOutcome outcome)
-    {
-        var before = entry.Machine.State;
-        if (entry.Machine.Apply(outcome, trunk.Probe) is { } state)
-        {
-            Moved(trunk.Name, key, entry, state, before);
-        }
-        else if (outcome.Alive)
-        {
-            var current = _board.StatusOf(key);
-            _board.Publish(key, current with { RttMs = entry.LastRttMs, Cause = entry.Machine.Cause });
-        }
-    }
-
-    private void Moved(string trunk, TrunkServerKey key, Entry entry, ServerHealthState state, ServerHealthState before)
-    {
-        var now = _time.GetUtcNow();
         var cause = entry.Machine.Cause;
-        _board.Publish(key, new ServerStatus(state, cause, now, entry.LastRttMs));
-        var change = new HealthEvent(trunk, key.Server, ServerHealthStates.Of(before), ServerHealthStates.Of(state), cause, now);
+        _board.Publish(key, new ServerStatus(state, cause, at, entry.LastRttMs));
+        var change = new HealthEvent(trunk, key.Server, ServerHealthStates.Of(before), ServerHealthStates.Of(state), cause, at, changeKey);
         if (state is ServerHealthState.Down)
         {
             LogDown(_logger, trunk, change.Server, change.From, cause);
@@ -139,11 +139,7 @@ public sealed partial class HealthMonitor : IDisposable
         Changed?.Invoke(change);
     }
 
-    public void Dispose()
-    {
-        _board.CallFailed -= OnCallFailed;
-        _peers.Published -= Sync;
-    }
+    public void Dispose() => _peers.Published -= Sync;
 
     private sealed class Entry
     {

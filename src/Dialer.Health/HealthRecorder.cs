@@ -1,12 +1,9 @@
-using System.Data.Common;
 using System.Threading.Channels;
 using Dialer.Peers.Health;
 using Dialer.Peers.Snapshot;
 using Dialer.Peers.Storage;
 using Microsoft.Extensions.Logging;
 using Polly;
-using Polly.CircuitBreaker;
-using Polly.Retry;
 
 namespace Dialer.Health;
 
@@ -48,7 +45,7 @@ public sealed partial class HealthRecorder : IAsyncDisposable
         _settings = settings;
         _time = time;
         _logger = logger;
-        _database = DatabasePipeline(time);
+        _database = DatabaseResilience.Pipeline(time, settings.DatabaseBreak);
         monitor.Changed += change => _changes.Writer.TryWrite(change);
     }
 
@@ -77,7 +74,7 @@ public sealed partial class HealthRecorder : IAsyncDisposable
             await _database.ExecuteAsync(async token => await _store.PruneAsync(cutoff, token), cancellationToken);
             return true;
         }
-        catch (Exception error) when (IsOutage(error))
+        catch (Exception error) when (DatabaseResilience.IsOutage(error))
         {
             Interlocked.Increment(ref _failures);
             LogReportFailed(_logger, reports.Count, error.Message);
@@ -113,52 +110,24 @@ public sealed partial class HealthRecorder : IAsyncDisposable
         var report = _peers.Current.Trunks.TryGetValue(change.Trunk, out var trunk) ? _reporter.Report(trunk, Window, advance: false) : null;
         try
         {
-            await _database.ExecuteAsync(async token =>
+            // In a cluster every node sees the change; only the node that stores it first writes the report too.
+            var first = await _database.ExecuteAsync(async token => await _store.WriteAsync(change, token), cancellationToken);
+            if (first && report is not null)
             {
-                await _store.WriteAsync(change, token);
-                if (report is not null)
-                {
-                    await _store.WriteAsync([report], token);
-                }
-            }, cancellationToken);
-            if (report is not null)
+                await _database.ExecuteAsync(async token => await _store.WriteAsync([report], token), cancellationToken);
+            }
+            if (first && report is not null)
             {
                 LogReport(_logger, report.Trunk, report.Label, report.Reason);
             }
             return true;
         }
-        catch (Exception error) when (IsOutage(error))
+        catch (Exception error) when (DatabaseResilience.IsOutage(error))
         {
             Interlocked.Increment(ref _failures);
             LogChangeFailed(_logger, change.Trunk, change.Server, error.Message);
             return false;
         }
-    }
-
-    private static bool IsOutage(Exception error) =>
-        error is DbException or TimeoutException or InvalidOperationException or BrokenCircuitException or IOException;
-
-    /// <summary>Two quick retries, then a breaker that stays open 15 s once half the calls of 30 s failed.</summary>
-    private static ResiliencePipeline DatabasePipeline(TimeProvider time)
-    {
-        var handled = new PredicateBuilder().Handle<DbException>().Handle<TimeoutException>().Handle<InvalidOperationException>().Handle<IOException>();
-        return new ResiliencePipelineBuilder { TimeProvider = time }
-            .AddRetry(new RetryStrategyOptions
-            {
-                ShouldHandle = handled,
-                MaxRetryAttempts = 2,
-                Delay = TimeSpan.FromMilliseconds(200),
-                BackoffType = DelayBackoffType.Exponential,
-            })
-            .AddCircuitBreaker(new CircuitBreakerStrategyOptions
-            {
-                ShouldHandle = handled,
-                FailureRatio = 0.5,
-                MinimumThroughput = 2,
-                SamplingDuration = TimeSpan.FromSeconds(30),
-                BreakDuration = TimeSpan.FromSeconds(15),
-            })
-            .Build();
     }
 
     /// <summary>Stops writing state changes; what is still queued stays unwritten. Safe to call more than once.</summary>

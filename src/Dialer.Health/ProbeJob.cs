@@ -4,11 +4,12 @@ using Quartz;
 namespace Dialer.Health;
 
 /// <summary>
-/// Probes every active server of one trunk (job data "trunk") with OPTIONS, in parallel, and feeds the outcomes to
-/// the monitor. One run per trunk at a time; a trunk that is gone or inactive is left to the scheduler to remove.
+/// Probes every active server of one trunk (job data "trunk") with OPTIONS, in parallel, and passes the outcomes on
+/// to the observations (this node's monitor, or the cluster's). One run per trunk at a time, cluster-wide; a trunk
+/// that is gone or inactive is left to the scheduler to remove.
 /// </summary>
 [DisallowConcurrentExecution]
-public sealed class ProbeJob(PeerSnapshotSource peers, OptionsProber prober, HealthMonitor monitor) : IJob
+public sealed class ProbeJob(PeerSnapshotSource peers, OptionsProber prober, IHealthObservations observations) : IJob
 {
     public const string TrunkData = "trunk";
 
@@ -21,6 +22,6 @@ public sealed class ProbeJob(PeerSnapshotSource peers, OptionsProber prober, Hea
             return;
         }
         await Task.WhenAll(trunk.Servers.Where(s => s.Active).Select(async server =>
-            monitor.Observe(trunk, server, await prober.ProbeAsync(trunk, server, cancellationToken))));
+            await observations.ObserveAsync(trunk, server, await prober.ProbeAsync(trunk, server, cancellationToken), cancellationToken)));
     }
 }

@@ -17,7 +17,6 @@ public sealed partial class ProbeScheduler(ISchedulerFactory schedulers, PeerSna
 {
     private const string Group = "dialer-health";
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly HashSet<string> _scheduled = new(StringComparer.OrdinalIgnoreCase);
     private IScheduler? _scheduler;
 
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -54,13 +53,14 @@ public sealed partial class ProbeScheduler(ISchedulerFactory schedulers, PeerSna
             {
                 var job = JobBuilder.Create<ProbeJob>().WithIdentity(name, Group).UsingJobData(ProbeJob.TrunkData, trunk.Name).Build();
                 await Schedule(scheduler, job, name, TimeSpan.FromSeconds(trunk.Probe.IntervalSeconds), cancellationToken);
-                _scheduled.Add(name);
             }
-            foreach (var name in _scheduled.Where(n => !wanted.ContainsKey(n)).ToList())
+            // The store's jobs, not this node's memory: in a cluster another node may have scheduled them.
+            foreach (var key in await scheduler.GetJobKeys(GroupMatcher<JobKey>.GroupEquals(Group), cancellationToken))
             {
-                await scheduler.DeleteJob(new JobKey(name, Group), cancellationToken);
-                _scheduled.Remove(name);
-                LogRemoved(logger, name);
+                if (key.Name.StartsWith(ProbePrefix, StringComparison.Ordinal) && !wanted.ContainsKey(key.Name) && await scheduler.DeleteJob(key, cancellationToken))
+                {
+                    LogRemoved(logger, key.Name);
+                }
             }
         }
         catch (SchedulerException error)
@@ -75,7 +75,9 @@ public sealed partial class ProbeScheduler(ISchedulerFactory schedulers, PeerSna
 
     public void Dispose() => _gate.Dispose();
 
-    private static string JobName(Trunk trunk) => "probe-" + trunk.Name.ToLowerInvariant();
+    private const string ProbePrefix = "probe-";
+
+    private static string JobName(Trunk trunk) => ProbePrefix + trunk.Name.ToLowerInvariant();
 
     /// <summary>Schedules the job every <paramref name="interval"/>, unless it already runs at that interval.</summary>
     private async Task Schedule(IScheduler scheduler, IJobDetail job, string name, TimeSpan interval, CancellationToken cancellationToken)

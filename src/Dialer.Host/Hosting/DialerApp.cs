@@ -1,3 +1,4 @@
+using Dialer.Health;
 using Dialer.Host.Api;
 using Dialer.Host.Configuration;
 using Microsoft.Extensions.Options;
@@ -25,6 +26,8 @@ public static class DialerApp
         builder.Services.AddDialerHealth(options);
         builder.Services.AddDialerAdminApi(bootstrapToken);
         var app = builder.Build();
+        // Passive health signals (the edge's call failures) flow from the first call on, whether or not probes run.
+        app.Services.GetRequiredService<IHealthObservations>();
         app.UseDialerAdminApi();
         return app;
     }

@@ -10,9 +10,12 @@ namespace Dialer.Host.Hosting;
 public static class HealthServiceCollectionExtensions
 {
     /// <summary>
-    /// Trunk health: the monitor, reporter and recorder always (the API reads them); when enabled, Quartz (RAM store,
-    /// one node) with the probe and report jobs.
+    /// Trunk health: the monitor, reporter and recorder always (the API reads them); when enabled, Quartz with the
+    /// probe and report jobs: the RAM store for one node, or with Health:Clustered the ADO job store on MariaDB
+    /// (sql/005_health_cluster.sql, the MySql.Data provider) with observations shared through the database.
     /// </summary>
+    public const string SchedulerName = "dialer-health";
+
     public static IServiceCollection AddDialerHealth(this IServiceCollection services, DialerOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -26,14 +29,48 @@ public static class HealthServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<HealthRecorder>();
         services.AddSingleton(sp => new OptionsProber(settings.ProbeFrom, sp.GetRequiredService<TimeProvider>()));
+        if (settings.Clustered)
+        {
+            services.AddSingleton<SharedObservations>();
+            services.AddSingleton<IHealthObservations>(sp => sp.GetRequiredService<SharedObservations>());
+        }
+        else
+        {
+            services.AddSingleton<IHealthObservations, LocalObservations>();
+        }
         if (!settings.Enabled)
         {
             return services;
         }
+        if (settings.Clustered)
+        {
+            // Before Quartz starts: a node replays the cluster's recent observations before it probes or routes.
+            services.AddHostedService(sp => sp.GetRequiredService<SharedObservations>());
+        }
         services.AddQuartz(quartz =>
         {
             quartz.UseTimeProvider(TimeProvider.System);
-            quartz.UseInMemoryStore();
+            if (!settings.Clustered)
+            {
+                quartz.UseInMemoryStore();
+                return;
+            }
+            quartz.ConfigureScheduler(scheduler =>
+            {
+                // One name for the whole cluster; a generated id per node.
+                scheduler.InstanceName = SchedulerName;
+                scheduler.GenerateInstanceId = true;
+            });
+            quartz.UsePersistentStore(store =>
+            {
+                store.UseMySql(options.Database.ConnectionString);
+                store.UseSystemTextJsonSerializer();
+                store.UseClustering(cluster =>
+                {
+                    cluster.CheckinInterval = TimeSpan.FromSeconds(5);
+                    cluster.CheckinMisfireThreshold = TimeSpan.FromSeconds(15);
+                });
+            });
         });
         services.AddQuartzHostedService(hosted => hosted.WaitForJobsToComplete = false);
         services.AddHostedService<ProbeScheduler>();

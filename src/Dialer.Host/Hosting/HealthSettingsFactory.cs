@@ -21,10 +21,6 @@ public static class HealthSettingsFactory
         {
             failures.Add("Dialer:Health:RetentionHours must be between 1 and 87600");
         }
-        if (health.Clustered)
-        {
-            failures.Add("Dialer:Health:Clustered=true (the ADO job store on MariaDB) is not available yet: run one `dialer serve` with the probes");
-        }
         var from = new List<SipListenAddress>();
         for (var i = 0; i < health.ProbeFrom.Count; i++)
         {
@@ -54,6 +50,7 @@ public static class HealthSettingsFactory
         return new HealthSettings
         {
             Enabled = health.Enabled,
+            Clustered = health.Clustered,
             ReportIntervalSeconds = health.ReportIntervalSeconds,
             RetentionHours = health.RetentionHours,
             ProbeFrom = from,

@@ -19,6 +19,7 @@ public static class PeersServiceCollectionExtensions
         services.AddSingleton(new PeerDefaults(options.Sip.Realm));
         services.AddSingleton<TrunkStatusBoard>();
         services.AddSingleton<HealthStore>();
+        services.AddSingleton<HealthObservationStore>();
         return services;
     }
 }

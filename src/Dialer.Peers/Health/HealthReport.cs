@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Dialer.Peers.Health;
 
 /// <summary>
@@ -58,5 +60,9 @@ public static class HealthLabels
     public const string Healthy = "healthy";
 }
 
-/// <summary>A server's state change, kept as an event.</summary>
-public sealed record HealthEvent(string Trunk, string Server, string From, string To, string Cause, DateTimeOffset At);
+/// <summary>
+/// A server's state change, kept as an event. <paramref name="Key"/> names what caused it the same way on every node
+/// (the shared observation, or the peers version that disabled the server), so a cluster stores it once.
+/// </summary>
+public sealed record HealthEvent(string Trunk, string Server, string From, string To, string Cause, DateTimeOffset At,
+    [property: JsonIgnore] string? Key = null);

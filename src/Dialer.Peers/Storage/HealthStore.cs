@@ -29,12 +29,14 @@ public sealed class HealthStore(PeerDatabase database)
         }), cancellationToken: cancellationToken));
     }
 
-    public async Task WriteAsync(HealthEvent change, CancellationToken cancellationToken = default)
+    /// <summary>Stores a state change; false when another node already stored the same change (same key).</summary>
+    public async Task<bool> WriteAsync(HealthEvent change, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(change);
         await using var connection = await database.OpenAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition("""
-            INSERT INTO health_events (trunk, server, from_state, to_state, cause, created_at) VALUES (@Trunk, @Server, @From, @To, @Cause, @At)
+        return await connection.ExecuteAsync(new CommandDefinition("""
+            INSERT IGNORE INTO health_events (trunk, server, from_state, to_state, cause, created_at, change_key)
+            VALUES (@Trunk, @Server, @From, @To, @Cause, @At, @Key)
             """, new
         {
             change.Trunk,
@@ -43,7 +45,8 @@ public sealed class HealthStore(PeerDatabase database)
             change.To,
             Cause = change.Cause.Length > 500 ? change.Cause[..500] : change.Cause,
             At = change.At.UtcDateTime,
-        }, cancellationToken: cancellationToken));
+            Key = change.Key is { Length: > 200 } key ? key[..200] : change.Key,
+        }, cancellationToken: cancellationToken)) > 0;
     }
 
     /// <summary>The newest report of each trunk (or of one), by trunk name.</summary>
@@ -83,13 +86,14 @@ public sealed class HealthStore(PeerDatabase database)
             new DateTimeOffset(DateTime.SpecifyKind(r.CreatedAt, DateTimeKind.Utc))))];
     }
 
-    /// <summary>Deletes reports and events older than <paramref name="before"/>; returns how many rows went.</summary>
+    /// <summary>Deletes reports, events and shared observations older than <paramref name="before"/>; returns how many rows went.</summary>
     public async Task<int> PruneAsync(DateTimeOffset before, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         var cutoff = new { before = before.UtcDateTime };
         return await connection.ExecuteAsync(new CommandDefinition("DELETE FROM health_reports WHERE created_at < @before", cutoff, cancellationToken: cancellationToken))
-            + await connection.ExecuteAsync(new CommandDefinition("DELETE FROM health_events WHERE created_at < @before", cutoff, cancellationToken: cancellationToken));
+            + await connection.ExecuteAsync(new CommandDefinition("DELETE FROM health_events WHERE created_at < @before", cutoff, cancellationToken: cancellationToken))
+            + await connection.ExecuteAsync(new CommandDefinition("DELETE FROM health_observations WHERE created_at < @before", cutoff, cancellationToken: cancellationToken));
     }
 
     private static HealthReport Read(string body) =>
