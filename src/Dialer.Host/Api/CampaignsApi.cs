@@ -16,6 +16,7 @@ public static class CampaignsApi
         var group = app.MapGroup("/api/campaigns").WithTags("Campaigns").RequireAuthorization(Policies.Read);
         group.MapGet("/", ListCampaigns);
         group.MapGet("/{name}", GetCampaign);
+        group.MapGet("/{name}/summary", GetSummary);
         group.MapPost("/", CreateCampaign).RequireAuthorization(Policies.Write).Accepts<CampaignInput>("application/json");
         group.MapPut("/{name}", ReplaceCampaign).RequireAuthorization(Policies.Write).Accepts<CampaignInput>("application/json");
         group.MapDelete("/{name}", DeleteCampaign).RequireAuthorization(Policies.Write);
@@ -39,6 +40,15 @@ public static class CampaignsApi
             ?? throw new PeerNotFoundException($"campaign {name} does not exist");
         response.Headers.ETag = ETags.Of(campaign.Version);
         return TypedResults.Ok(CampaignView.Of(campaign));
+    }
+
+    /// <summary>What the campaign's dialer runs achieved: outcomes, answer rate, setup time, rate, shortage.</summary>
+    public static async Task<Ok<CampaignSummary>> GetSummary(
+        string name, PeerRepository repository, CampaignRunStore runs, CancellationToken cancellationToken)
+    {
+        var campaign = await repository.GetCampaignAsync(name, cancellationToken)
+            ?? throw new PeerNotFoundException($"campaign {name} does not exist");
+        return TypedResults.Ok(await runs.SummaryAsync(campaign.Name, cancellationToken));
     }
 
     public static async Task<Created<CampaignView>> CreateCampaign(

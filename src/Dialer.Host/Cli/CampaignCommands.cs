@@ -5,7 +5,7 @@ using Dialer.Peers.Storage;
 
 namespace Dialer.Host.Cli;
 
-/// <summary>`dialer campaign list`; `campaign run` (the dialer process) joins here.</summary>
+/// <summary>`dialer campaign list` and `dialer campaign run` (the dialer process, <see cref="CampaignRunCommand"/>).</summary>
 public static class CampaignCommands
 {
     public static Command Create()
@@ -23,6 +23,6 @@ public static class CampaignCommands
                 }));
             return 0;
         }));
-        return new Command("campaign", "campaigns") { list };
+        return new Command("campaign", "campaigns") { list, CampaignRunCommand.Create() };
     }
 }

@@ -20,6 +20,7 @@ public static class PeersServiceCollectionExtensions
         services.AddSingleton<TrunkStatusBoard>();
         services.AddSingleton<HealthStore>();
         services.AddSingleton<HealthObservationStore>();
+        services.AddSingleton<CampaignRunStore>();
         return services;
     }
 }
