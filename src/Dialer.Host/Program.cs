@@ -11,4 +11,5 @@ root.Subcommands.Add(TrunkCommands.Create());
 root.Subcommands.Add(CampaignCommands.Create());
 root.Subcommands.Add(TokenCommands.Create());
 root.Subcommands.Add(HealthCommands.Create());
-return await root.Parse(args).InvokeAsync();
+// Commands that stop gracefully (serve, campaign run) handle SIGINT/SIGTERM themselves.
+return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });

@@ -25,6 +25,9 @@ public sealed class ApiServer : IAsyncDisposable
 
     public TestDatabase? Database { get; }
     public Uri Address { get; }
+
+    /// <summary>Dialer:Secrets:Key of this server, for CLI processes that share its database.</summary>
+    public static string SecretsKey => s_secretsKey;
     public Dialer.Edge.EdgeService Edge => _app.Services.GetRequiredService<Dialer.Edge.EdgeService>();
 
     public T Services<T>() where T : notnull => _app.Services.GetRequiredService<T>();

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Net;
+using System.Runtime.InteropServices;
 using Dialer.Campaigns;
 using Dialer.Campaigns.Calls;
 using Dialer.Campaigns.Leads;
@@ -35,8 +36,13 @@ public static class CampaignRunCommand
         {
             campaign, leads, edge, cps, level, agents, dialTimeout, talk, retries, retryDelay,
         };
-        run.SetAction((parse, stop) => CliSession.RunAsync(parse, async session =>
+        run.SetAction((parse, _) => CliSession.RunAsync(parse, async session =>
         {
+            // SIGINT or SIGTERM: no new calls; calls in flight finish and are recorded, then the summary.
+            using var stopping = new CancellationTokenSource();
+            using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, signal => { signal.Cancel = true; stopping.Cancel(); });
+            using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal => { signal.Cancel = true; stopping.Cancel(); });
+            var stop = stopping.Token;
             var name = parse.GetValue(campaign)!;
             var problems = Problems(parse.GetValue(cps), parse.GetValue(level), parse.GetValue(agents), parse.GetValue(dialTimeout),
                 parse.GetValue(talk), parse.GetValue(retries), parse.GetValue(retryDelay));
