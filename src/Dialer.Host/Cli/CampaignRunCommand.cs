@@ -204,7 +204,7 @@ public static class CampaignRunCommand
     {
         static string Percent(double? value) => value is { } v ? (v * 100).ToString("0.0", CultureInfo.InvariantCulture) + " %" : "-";
         Console.WriteLine($"campaign {summary.Campaign}: run {(outcome == "done" ? "finished, every lead done" : "stopped; run again to resume")}");
-        Table.Print(["outcome", "leads", "attempts"], LeadOutcomeNames().Select(o => new[]
+        Table.Print(["outcome", "leads", "attempts"], LeadOutcome.All.Select(o => new[]
         {
             o, summary.LeadOutcomes.GetValueOrDefault(o).ToString(CultureInfo.InvariantCulture),
             summary.AttemptOutcomes.GetValueOrDefault(o).ToString(CultureInfo.InvariantCulture),
@@ -214,6 +214,4 @@ public static class CampaignRunCommand
             $"average setup {(summary.AverageSetupMs is { } s ? $"{s:0} ms" : "-")}; achieved {(summary.AchievedCps is { } c ? $"{c:0.00} calls/s" : "-")}; " +
             $"shortage {summary.Shortage}"));
     }
-
-    private static IEnumerable<string> LeadOutcomeNames() => LeadOutcome.All;
 }
