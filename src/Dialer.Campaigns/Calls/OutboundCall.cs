@@ -155,7 +155,8 @@ internal sealed partial class OutboundCall
         }
     }
 
-    private static async Task<T?> WaitAsync<T>(Task<T> task, TimeSpan within, CancellationToken abort) where T : class?
+    /// <summary>The task's result, or default (null) when it does not finish within the time or the wait is aborted.</summary>
+    private static async Task<T?> WaitAsync<T>(Task<T> task, TimeSpan within, CancellationToken abort)
     {
         try
         {
@@ -163,19 +164,7 @@ internal sealed partial class OutboundCall
         }
         catch (Exception error) when (error is TimeoutException or OperationCanceledException)
         {
-            return null;
-        }
-    }
-
-    private static async Task<int?> WaitAsync(Task<int?> task, TimeSpan within, CancellationToken abort)
-    {
-        try
-        {
-            return await task.WaitAsync(within, abort);
-        }
-        catch (Exception error) when (error is TimeoutException or OperationCanceledException)
-        {
-            return null;
+            return default;
         }
     }
 
