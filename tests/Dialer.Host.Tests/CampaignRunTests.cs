@@ -133,7 +133,7 @@ public sealed class CampaignRunTests
 
     private async Task CarrierTrunkAsync(string name, string prefix, string scenario, int cap)
     {
-        var port = Sipp.FreeUdpPort();
+        var port = LoopbackPorts.Free();
         _carriers.Add(SippProcess.Start(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Sipp", scenario)).Replace("{delay}", "1", StringComparison.Ordinal),
             ["-i", "127.0.0.1", "-p", port.ToString(CultureInfo.InvariantCulture), "-t", "u1"]));
         var created = await _admin.PostJsonAsync("/api/trunks", $$"""

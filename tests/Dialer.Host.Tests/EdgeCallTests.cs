@@ -48,7 +48,7 @@ public sealed class EdgeCallTests
     [TestCase("127.0.0.3", TestName = "CarrierCallFromTheTrunkAcl_ReachesTheRegisteredPhone")]
     public async Task Call_ReachesTheRegisteredPhone(string callerIp)
     {
-        var answeringPort = Sipp.FreeUdpPort();
+        var answeringPort = LoopbackPorts.Free();
         var extension = await RegisteredPhoneAsync(answeringPort);
         var phone = SippPhone.RunAsync("phone-answer", null, new SippPhone.Values { LocalPort = answeringPort });
         await Task.Delay(300);
@@ -61,8 +61,8 @@ public sealed class EdgeCallTests
     [Test]
     public async Task TwoBindings_BothRing_TheFirstAnswerWins_AndTheOtherIsCancelled()
     {
-        var answering = Sipp.FreeUdpPort();
-        var ringing = Sipp.FreeUdpPort();
+        var answering = LoopbackPorts.Free();
+        var ringing = LoopbackPorts.Free();
         var extension = await RegisteredPhoneAsync(answering);
         var second = await SippPhone.RunAsync("register", _server.SipPort(),
             new SippPhone.Values { Extension = extension, Password = "phone-password", ContactPort = ringing });
@@ -80,9 +80,9 @@ public sealed class EdgeCallTests
     [Test]
     public async Task RegisteredPhone_CallsAnotherPhone_AfterProxyDigest()
     {
-        var answering = Sipp.FreeUdpPort();
+        var answering = LoopbackPorts.Free();
         var callee = await RegisteredPhoneAsync(answering);
-        var callerPort = Sipp.FreeUdpPort();
+        var callerPort = LoopbackPorts.Free();
         var caller = Random.Shared.Next(30_000_000, 38_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);
         var created = await _admin.PostJsonAsync("/api/phones", "{\"extension\":\"" + caller + "\",\"password\":\"caller-password\"}");
         Assert.That(created.StatusCode, Is.EqualTo(HttpStatusCode.Created));
@@ -102,7 +102,7 @@ public sealed class EdgeCallTests
     [Test]
     public async Task BusyPhone_Is486ForTheCaller()
     {
-        var port = Sipp.FreeUdpPort();
+        var port = LoopbackPorts.Free();
         var extension = await RegisteredPhoneAsync(port);
         var phone = SippPhone.RunAsync("phone-busy", null, new SippPhone.Values { LocalPort = port });
         await Task.Delay(300);

@@ -17,7 +17,7 @@ public sealed class EdgeDialogTimeoutTests
             ["Dialer:Edge:MaxCallSeconds"] = "2",
         });
         using var admin = server.Client();
-        var port = Sipp.FreeUdpPort();
+        var port = LoopbackPorts.Free();
         var created = await admin.PostJsonAsync("/api/trunks", $$"""{"name":"single","channelCap":1,"dialPrefix":"75","servers":[{"host":"127.0.0.1","port":{{port}}}]}""");
         Assert.That(created.StatusCode, Is.EqualTo(HttpStatusCode.Created));
         await Task.Delay(300);
@@ -25,7 +25,7 @@ public sealed class EdgeDialogTimeoutTests
         await using var carrier = SippProcess.Start(template("carrier-answer"), ["-i", "127.0.0.1", "-p", port.ToString(CultureInfo.InvariantCulture), "-t", "u1", "-trace_logs"]);
         var dialerScenario = template("dialer-load").Replace("{extension}", "755550000", StringComparison.Ordinal)
             .Replace("{hold}", "30000", StringComparison.Ordinal).Replace("{campaign}", "none", StringComparison.Ordinal);
-        var dialer = SippProcess.Start(dialerScenario, ["-i", "127.0.0.1", "-p", Sipp.FreeUdpPort().ToString(CultureInfo.InvariantCulture), "-t", "u1",
+        var dialer = SippProcess.Start(dialerScenario, ["-i", "127.0.0.1", "-p", LoopbackPorts.Free().ToString(CultureInfo.InvariantCulture), "-t", "u1",
             "-m", "1", $"127.0.0.1:{server.SipPort()}"]);
         for (var i = 0; i < 50 && CarrierLog.Concurrency(carrier.LogLines()).Calls == 0; i++)
         {

@@ -77,7 +77,7 @@ public sealed class EdgeRegistrationTests : ApiFixture
     public async Task Refresh_KeepsOneBinding_AndExpiresZeroUnregisters()
     {
         var extension = await NewPhoneAsync("refresh-password");
-        var port = Dialer.Testing.Sipp.FreeUdpPort();
+        var port = Dialer.Testing.LoopbackPorts.Free();
         var values = new SippPhone.Values { Extension = extension, Password = "refresh-password", Expires = 600, LocalPort = port };
         Assert.That((await SippPhone.RunAsync("register", Server.SipPort(), values)).ExitCode, Is.Zero);
         Assert.That((await SippPhone.RunAsync("register", Server.SipPort(), values with { Expires = 1200 })).ExitCode, Is.Zero);

@@ -45,7 +45,7 @@ public sealed class EdgeTrunkTests
             .Replace("{campaign}", campaign, StringComparison.Ordinal));
         try
         {
-            return await Sipp.RunAsync(["-sf", scenario, "-i", "127.0.0.1", "-p", Sipp.FreeUdpPort().ToString(CultureInfo.InvariantCulture), "-t", "u1",
+            return await Sipp.RunAsync(["-sf", scenario, "-i", "127.0.0.1", "-p", LoopbackPorts.Free().ToString(CultureInfo.InvariantCulture), "-t", "u1",
                 "-m", calls.ToString(CultureInfo.InvariantCulture), "-r", rate.ToString(CultureInfo.InvariantCulture), "-l", "500",
                 $"127.0.0.1:{_server.SipPort()}"], TimeSpan.FromSeconds(60));
         }
@@ -65,7 +65,7 @@ public sealed class EdgeTrunkTests
     public async Task OverloadedTrunk_CarrierNeverSeesMoreThanTheCap_AndTheRestGet503()
     {
         // The figures of issue 5: cap 20, calls held 2 s, 40 calls per second offered for 10 s (2x and more over the cap).
-        var port = Sipp.FreeUdpPort();
+        var port = LoopbackPorts.Free();
         await CreateTrunkAsync($$"""{"name":"capped","channelCap":20,"dialPrefix":"71","servers":[{"host":"127.0.0.1","port":{{port}}}]}""");
         await using var carrier = Carrier("carrier-answer", port);
         await Task.Delay(300);
@@ -91,7 +91,7 @@ public sealed class EdgeTrunkTests
     [Test]
     public async Task Carrier_GetsDigestTransformedNumberIdentityAndOnlyItsCodecs()
     {
-        var port = Sipp.FreeUdpPort();
+        var port = LoopbackPorts.Free();
         await CreateTrunkAsync($$"""
             {"name":"checked","channelCap":2,"dialPrefix":"73","codecs":["PCMA","telephone-event"],"callOriginHeader":"pai",
              "ruriTransform":{"strip":1,"prefix":"0044"},"auth":{"username":"dialer-user","password":"carrier-secret"},
@@ -123,7 +123,7 @@ public sealed class EdgeTrunkTests
     [Test]
     public async Task TwoCampaignsUnderContention_KeepTheirAllocations()
     {
-        var port = Sipp.FreeUdpPort();
+        var port = LoopbackPorts.Free();
         await CreateTrunkAsync($$"""{"name":"shared","channelCap":6,"dialPrefix":"76","servers":[{"host":"127.0.0.1","port":{{port}}}]}""");
         Assert.That((await _admin.PostJsonAsync("/api/campaigns",
             """{"name":"strict","allocations":[{"trunk":"shared","reserved":2,"restriction":"MAXIMUM_LIMIT"}]}""")).StatusCode, Is.EqualTo(HttpStatusCode.Created));
@@ -151,8 +151,8 @@ public sealed class EdgeTrunkTests
     [Test]
     public async Task FirstServerAnswers503_TheCallCompletesOnTheSecond_OnOneChannel()
     {
-        var down = Sipp.FreeUdpPort();
-        var up = Sipp.FreeUdpPort();
+        var down = LoopbackPorts.Free();
+        var up = LoopbackPorts.Free();
         await CreateTrunkAsync($$"""{"name":"failover","channelCap":2,"dialPrefix":"72","servers":[{"host":"127.0.0.1","port":{{down}},"priority":1},{"host":"127.0.0.1","port":{{up}},"priority":2}]}""");
         await using var refusing = Carrier("carrier-503", down);
         await using var answering = Carrier("carrier-answer", up);

@@ -23,7 +23,7 @@ public sealed class HealthClusterTests
             ["Dialer__Health__Clustered"] = "true",
             ["Dialer__Health__ReportIntervalSeconds"] = "2",
         };
-        var port = Sipp.FreeUdpPort();
+        var port = LoopbackPorts.Free();
         var carrier = SippProcess.Start(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Sipp", "carrier-alive.xml")).Replace("{delay}", "1", StringComparison.Ordinal),
             ["-i", "127.0.0.1", "-p", port.ToString(CultureInfo.InvariantCulture), "-t", "u1", "-trace_logs"]);
         await using var stopCarrier = carrier;

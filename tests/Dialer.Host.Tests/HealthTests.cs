@@ -82,8 +82,8 @@ public sealed class HealthTests
     [Test]
     public async Task StoppedServer_GoesDownAtTheThreshold_CallsGoToTheOther_AndItComesBackAfterRecovering()
     {
-        var first = Sipp.FreeUdpPort();
-        var second = Sipp.FreeUdpPort();
+        var first = LoopbackPorts.Free();
+        var second = LoopbackPorts.Free();
         await using var primary = Carrier(first);
         await using var backup = Carrier(second);
         await CreateTrunkAsync("hc", "81", lagMs: 0, first, second);
@@ -120,7 +120,7 @@ public sealed class HealthTests
     [Test]
     public async Task EveryServerDown_TrunkIsLabeledDown_AndTheEdgeAnswers503NamingTheReason()
     {
-        await CreateTrunkAsync("dead", "82", lagMs: 0, Sipp.FreeUdpPort(), Sipp.FreeUdpPort());
+        await CreateTrunkAsync("dead", "82", lagMs: 0, LoopbackPorts.Free(), LoopbackPorts.Free());
         var report = await WaitForStatesAsync("dead", TimeSpan.FromSeconds(5), "down", "down");
         Assert.That(report.GetProperty("label").GetString(), Is.EqualTo("down"));
         Assert.That(report.GetProperty("reason").GetString(), Does.StartWith("all 2 servers down: "));
@@ -139,7 +139,7 @@ public sealed class HealthTests
     [Test]
     public async Task SlowServer_IsLagged_AndStillCarriesCalls()
     {
-        var port = Sipp.FreeUdpPort();
+        var port = LoopbackPorts.Free();
         await using var slow = Carrier(port, delayMs: 250);
         await CreateTrunkAsync("slow", "83", lagMs: 100, port);
         var report = await WaitForStatesAsync("slow", TimeSpan.FromSeconds(5), "lagged");
@@ -155,7 +155,7 @@ public sealed class HealthTests
     [Test]
     public async Task ReportJob_StoresAReportPerTrunk_InTheHistory()
     {
-        var port = Sipp.FreeUdpPort();
+        var port = LoopbackPorts.Free();
         await using var carrier = Carrier(port);
         await CreateTrunkAsync("hist", "84", lagMs: 0, port);
         await WaitForStatesAsync("hist", TimeSpan.FromSeconds(5), "up");
@@ -188,7 +188,7 @@ public sealed class HealthTests
             .Replace("{campaign}", "none", StringComparison.Ordinal);
         var file = Path.Combine(Path.GetTempPath(), $"dialer-health-{Guid.NewGuid():N}.xml");
         await File.WriteAllTextAsync(file, scenario);
-        var result = await Sipp.RunAsync(["-sf", file, "-i", "127.0.0.1", "-p", Sipp.FreeUdpPort().ToString(CultureInfo.InvariantCulture), "-t", "u1",
+        var result = await Sipp.RunAsync(["-sf", file, "-i", "127.0.0.1", "-p", LoopbackPorts.Free().ToString(CultureInfo.InvariantCulture), "-t", "u1",
             "-m", "1", $"127.0.0.1:{_server.SipPort()}"], TimeSpan.FromSeconds(20));
         File.Delete(file);
         Assert.That(result.ExitCode, Is.Zero, result.Output);

@@ -37,8 +37,8 @@ public sealed class ServeProcess : IAsyncDisposable
     /// <param name="environment">Extra settings, e.g. Dialer__Health__Clustered=true.</param>
     public static ServeProcess Start(string connectionString, string secretsKey, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var httpPort = FreeTcpPort();
-        var sipPort = Sipp.FreeUdpPort();
+        var httpPort = LoopbackPorts.Free();
+        var sipPort = LoopbackPorts.Free();
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
             RedirectStandardOutput = true,
@@ -116,10 +116,4 @@ public sealed class ServeProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    private static int FreeTcpPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -20,7 +20,7 @@ public static class SippPhone
         public int? ContactPort { get; init; }
         /// <summary>The loopback address SIPp sends from (127.0.0.2 plays a host outside every ACL).</summary>
         public string LocalIp { get; init; } = "127.0.0.1";
-        public int LocalPort { get; init; } = Sipp.FreeUdpPort();
+        public int LocalPort { get; init; } = LoopbackPorts.Free();
     }
 
     public static Task<Sipp.Result> RunAsync(string scenario, int edgePort, string extension, string password = "", int expires = 3600) =>

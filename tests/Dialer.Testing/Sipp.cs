@@ -37,9 +37,4 @@ public static class Sipp
         return new Result(process.ExitCode, await output + await error);
     }
 
-    public static int FreeUdpPort()
-    {
-        using var socket = new System.Net.Sockets.UdpClient(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
-        return ((System.Net.IPEndPoint)socket.Client.LocalEndPoint!).Port;
-    }
 }

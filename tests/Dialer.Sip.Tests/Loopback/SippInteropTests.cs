@@ -14,7 +14,7 @@ public sealed class SippInteropTests
         await using var uas = TestUas.Start("udp:127.0.0.1:0", "tcp:127.0.0.1:0");
         const int Calls = 40;
         var result = await Sipp.RunAsync(
-            ["-sn", "uac", "-t", transport, "-i", "127.0.0.1", "-p", Sipp.FreeUdpPort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["-sn", "uac", "-t", transport, "-i", "127.0.0.1", "-p", LoopbackPorts.Free().ToString(System.Globalization.CultureInfo.InvariantCulture),
              "-m", Calls.ToString(System.Globalization.CultureInfo.InvariantCulture), "-r", "20", "-l", "20", "-d", "200",
              $"127.0.0.1:{uas.Port(protocol)}"],
             TimeSpan.FromSeconds(60));
