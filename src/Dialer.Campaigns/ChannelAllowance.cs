@@ -5,65 +5,63 @@ using Dialer.Peers.Model;
 namespace Dialer.Campaigns;
 
 /// <summary>
-/// How many calls the campaign may have in flight, from the edge's live channel counters (GET /api/channels, read at
-/// most once a second): the free channels of the campaign's trunks (its allocated trunks, else all), plus the calls
-/// this run already has up, and never more than the reserved channels of MAXIMUM_LIMIT allocations. Null when the
-/// API cannot be read: the run then goes by the edge's 503s alone.
+/// The channels this run may use, trunk by trunk, from the edge's live counters: <c>GET /api/channels?campaign=</c>,
+/// read at most once a second. The edge answers, per trunk, how many more calls of the campaign it would admit now
+/// (its cap, the campaign's allocation and everyone else's reservations); a lead goes to the trunk whose dial prefix
+/// is the longest prefix of its number, as at the edge. So a full trunk holds back only its own leads. When the
+/// API cannot be read the run goes by the edge's 503s alone.
 /// </summary>
-public sealed class ChannelAllowance(HttpClient? http, Campaign campaign, TimeProvider time) : IDisposable
+public sealed class ChannelAllowance(HttpClient? http, string campaign, TimeProvider time) : IDisposable
 {
     private DateTimeOffset _readAt = DateTimeOffset.MinValue;
-    private int? _free;
+    private IReadOnlyList<TrunkRoom> _trunks = [];
     private bool _warned;
 
+    /// <summary>Why the API could not be read, the first time it could not (for one warning, not one per second).</summary>
     public string? Problem { get; private set; }
 
-    public async Task<int?> AllowedAsync(int inFlight, CancellationToken cancellationToken)
+    /// <summary>Reads the edge's counters when the last read is a second old.</summary>
+    public async Task RefreshAsync(CancellationToken cancellationToken)
     {
-        if (http is null)
+        if (http is null || time.GetUtcNow() - _readAt < TimeSpan.FromSeconds(1))
         {
-            return null;
+            return;
         }
-        if (time.GetUtcNow() - _readAt >= TimeSpan.FromSeconds(1))
-        {
-            _readAt = time.GetUtcNow();
-            _free = await ReadFreeAsync(cancellationToken);
-        }
-        if (_free is not { } free)
-        {
-            return null;
-        }
-        var allowed = free + inFlight;
-        var limited = campaign.Allocations.Where(a => a.Restriction == AllocationRestriction.MaximumLimit).ToList();
-        if (limited.Count > 0 && limited.Count == campaign.Allocations.Count)
-        {
-            allowed = Math.Min(allowed, limited.Sum(a => a.Reserved));
-        }
-        return Math.Max(allowed, 0);
+        _readAt = time.GetUtcNow();
+        _trunks = await ReadAsync(cancellationToken) ?? [];
     }
 
-    private async Task<int?> ReadFreeAsync(CancellationToken cancellationToken)
+    /// <summary>The trunk that will carry a call to <paramref name="number"/>; null when not known (then the edge decides).</summary>
+    public string? TrunkOf(string number) => DialPrefixes.Longest(_trunks.Where(t => t.Active), t => t.DialPrefix, number)?.Trunk;
+
+    /// <summary>Whether one more call may start on <paramref name="trunk"/> while this run has <paramref name="inFlight"/> there.</summary>
+    public bool Allows(string? trunk, int inFlight) =>
+        trunk is null || _trunks.FirstOrDefault(t => t.Trunk == trunk) is not { } room || inFlight < room.Limit;
+
+    /// <summary>The trunk's CPS cap (0 = none), so that the run spaces that trunk's calls instead of being refused.</summary>
+    public int CpsCapOf(string trunk) => _trunks.FirstOrDefault(t => t.Trunk == trunk)?.CpsCap ?? 0;
+
+    private async Task<List<TrunkRoom>?> ReadAsync(CancellationToken cancellationToken)
     {
         try
         {
-            using var response = await http!.GetAsync(new Uri("/api/channels", UriKind.Relative), cancellationToken);
+            using var response = await http!.GetAsync(new Uri($"/api/channels?campaign={Uri.EscapeDataString(campaign)}", UriKind.Relative), cancellationToken);
             if (!response.IsSuccessStatusCode)
             {
                 Warn($"/api/channels answered {(int)response.StatusCode}");
                 return null;
             }
             using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
-            var trunks = campaign.Allocations.Select(a => a.Trunk).ToHashSet(StringComparer.OrdinalIgnoreCase);
-            var free = 0;
-            foreach (var trunk in document.RootElement.EnumerateArray())
+            var rows = new List<TrunkRoom>();
+            foreach (var row in document.RootElement.EnumerateArray())
             {
-                if (trunks.Count == 0 || trunks.Contains(trunk.GetProperty("trunk").GetString() ?? ""))
-                {
-                    free += Math.Max(0, trunk.GetProperty("cap").GetInt32() - trunk.GetProperty("inUse").GetInt32());
-                }
+                // The campaign's total on the trunk: its calls there plus what it may add, both by the edge's count. Compared
+                // with this run's own count it stays right while a call is starting or ending and the two counts differ.
+                rows.Add(new TrunkRoom(row.GetProperty("trunk").GetString() ?? "", row.GetProperty("dialPrefix").GetString() ?? "",
+                    row.GetProperty("active").GetBoolean(), row.GetProperty("cpsCap").GetInt32(),
+                    row.GetProperty("campaignInUse").GetInt32() + row.GetProperty("available").GetInt32()));
             }
-            Problem = null;
-            return free;
+            return rows;
         }
         catch (Exception error) when (error is HttpRequestException or JsonException or KeyNotFoundException or InvalidOperationException or TaskCanceledException)
         {
@@ -90,4 +88,7 @@ public sealed class ChannelAllowance(HttpClient? http, Campaign campaign, TimePr
     }
 
     public void Dispose() => http?.Dispose();
+
+    /// <summary>A trunk as the edge reported it; Limit is how many calls the campaign may have there in all (its calls by the edge's count plus the edge's available).</summary>
+    private sealed record TrunkRoom(string Trunk, string DialPrefix, bool Active, int CpsCap, int Limit);
 }

@@ -101,6 +101,33 @@ public sealed class AdmissionTests
         Assert.That(view.Campaigns.Single(c => c.Campaign == "b").Shortage, Is.EqualTo(6));
     }
 
+    [TestCase("max", 3)]
+    [TestCase("over", 7)]
+    [TestCase("other", 3)]
+    [TestCase(null, 3)]
+    public void RoomFor_IsExactlyWhatAdmissionWouldTake(string? campaign, int expected)
+    {
+        var channels = new ChannelLedger(new ManualTimeProvider()).For("carrier-a");
+        var trunk = TrunkWith(10);
+        Campaign[] campaigns = [CampaignWith("max", 3, AllocationRestriction.MaximumLimit), CampaignWith("over", 4, AllocationRestriction.OverflowAllowed)];
+        Assert.That(channels.RoomFor(trunk, campaigns, campaign), Is.EqualTo(new CampaignRoom(0, expected)));
+        var leases = Admit(channels, trunk, campaigns, campaign, expected + 2, out var refusals);
+        Assert.That(leases, Has.Count.EqualTo(expected), "admission takes exactly the room it reported");
+        Assert.That(refusals, Has.Count.EqualTo(2));
+        Assert.That(channels.RoomFor(trunk, campaigns, campaign), Is.EqualTo(new CampaignRoom(campaign is null ? 0 : expected, 0)));
+        leases[0].Release();
+        Assert.That(channels.RoomFor(trunk, campaigns, campaign).Available, Is.EqualTo(1), "a released channel is room again");
+    }
+
+    [Test]
+    public void RoomFor_HoldsTheServerWideCap()
+    {
+        var ledger = new ChannelLedger(new ManualTimeProvider(), maxChannels: 4);
+        Admit(ledger.For("carrier-a"), TrunkWith(3), [], null, 3, out _);
+        var other = PeerValidator.Trunk(new TrunkInput { Name = "carrier-b", ChannelCap = 3, Servers = [new TrunkServerInput { Host = "192.0.2.11" }] }, null);
+        Assert.That(ledger.RoomFor(other, [], null).Available, Is.EqualTo(1), "one channel left server-wide");
+    }
+
     [Test]
     public void ServerWideCap_HoldsAcrossTrunks()
     {

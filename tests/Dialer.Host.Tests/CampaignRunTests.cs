@@ -23,7 +23,7 @@ public sealed class CampaignRunTests
     {
         _server = await ApiServer.StartAsync(overrides: new Dictionary<string, string?> { ["Dialer:Edge:DialerAcl:0"] = "127.0.0.1/32" });
         _admin = _server.Client();
-        await CarrierTrunkAsync("answers", "71", "carrier-alive.xml", cap: 8);
+        await CarrierTrunkAsync("answers", "71", "carrier-alive.xml", cap: 4);
         await CarrierTrunkAsync("busy", "72", "carrier-busy.xml", cap: 30);
         await CarrierTrunkAsync("rings", "73", "carrier-ring.xml", cap: 30);
     }
@@ -46,6 +46,9 @@ public sealed class CampaignRunTests
     public async Task TwoHundredLeads_OutcomesMatchTheCarriers_CapsHold_AndAnInterruptedRunResumesWithoutRedialling()
     {
         await CampaignAsync("c200");
+        // At most 3 of c200's calls on "busy" at once, whatever else the trunk has free.
+        var allocated = await _admin.PutJsonAsync("/api/campaigns/c200/trunks/busy", """{"reserved":3,"restriction":"MAXIMUM_LIMIT"}""");
+        Assert.That(allocated.IsSuccessStatusCode, Is.True, await allocated.Content.ReadAsStringAsync());
         var numbers = Enumerable.Range(0, 120).Select(i => $"71{i:D5}")
             .Concat(Enumerable.Range(0, 40).Select(i => $"72{i:D5}"))
             .Concat(Enumerable.Range(0, 40).Select(i => $"73{i:D5}")).ToList();
@@ -75,16 +78,13 @@ public sealed class CampaignRunTests
         {
             var perLead = (await connection.QueryAsync<long>("SELECT COUNT(*) FROM campaign_attempts WHERE campaign = 'c200' GROUP BY lead_id")).ToList();
             Assert.That(perLead, Has.Count.EqualTo(200));
-            Assert.That(perLead, Is.All.EqualTo(1), "no lead dialled twice");
-            var codes = (await connection.QueryAsync<(string Number, string Outcome, int? Code)>(
-                "SELECT number, outcome, sip_code FROM campaign_attempts WHERE campaign = 'c200'")).ToList();
-            Assert.Multiple(() =>
-            {
-                Assert.That(codes.Where(c => c.Number.StartsWith("71", StringComparison.Ordinal)).Select(c => (c.Outcome, c.Code)), Is.All.EqualTo(("answered", (int?)200)));
-                Assert.That(codes.Where(c => c.Number.StartsWith("72", StringComparison.Ordinal)).Select(c => (c.Outcome, c.Code)), Is.All.EqualTo(("busy", (int?)486)));
-                // Known gap (issue 7 note): the 487 after our CANCEL does not come back through the edge yet, so only the outcome is asserted.
-                Assert.That(codes.Where(c => c.Number.StartsWith("73", StringComparison.Ordinal)).Select(c => c.Outcome), Is.All.EqualTo("no_answer"));
-            });
+            var attempts = (await connection.QueryAsync<(long Lead, string Number, string Outcome, int? Code, string Reason, DateTime Started, DateTime Ended)>(
+                "SELECT lead_id, number, outcome, sip_code, reason, started_at, ended_at FROM campaign_attempts WHERE campaign = 'c200' ORDER BY started_at")).ToList();
+            var expected = new Dictionary<string, (string, int?)> { ["71"] = ("answered", 200), ["72"] = ("busy", 486), ["73"] = ("no_answer", 487) };
+            var twice = attempts.GroupBy(a => a.Lead).Where(g => g.Count() > 1).SelectMany(g => g).Select(Describe);
+            Assert.That(twice, Is.Empty, "no lead dialled twice");
+            var unlike = attempts.Where(a => (a.Outcome, a.Code) != expected[a.Number[..2]]).Select(Describe);
+            Assert.That(unlike, Is.Empty, "each outcome as its carrier did: 71 answers, 72 is busy, 73 rings until the CANCEL");
             var talk = await connection.QueryAsync<long?>("SELECT talk_ms FROM campaign_attempts WHERE campaign = 'c200' AND outcome = 'answered'");
             Assert.That(talk, Is.All.GreaterThanOrEqualTo(150), "answered calls are held for the talk time, then BYE");
         }
@@ -100,10 +100,18 @@ public sealed class CampaignRunTests
             Assert.That(summary.GetProperty("answerRate").GetDouble(), Is.EqualTo(0.6));
             Assert.That(summary.GetProperty("runs").GetInt32(), Is.EqualTo(2));
         });
-        var channels = await (await _admin.GetAsync(new Uri("/api/channels", UriKind.Relative))).JsonAsync();
-        var answers = channels.EnumerateArray().Single(t => t.GetProperty("trunk").GetString() == "answers");
-        Assert.That(answers.GetProperty("peak").GetInt32(), Is.LessThanOrEqualTo(8), "the trunk's channel cap held");
-        Assert.That(answers.GetProperty("inUse").GetInt32(), Is.Zero, "every call ended");
+        var channels = (await (await _admin.GetAsync(new Uri("/api/channels", UriKind.Relative))).JsonAsync()).EnumerateArray()
+            .ToDictionary(t => t.GetProperty("trunk").GetString()!);
+        Assert.Multiple(() =>
+        {
+            // The cap (4) is below the dial level (8): the dialer keeps that trunk full and the others busy, and is never refused.
+            Assert.That(channels["answers"].GetProperty("peak").GetInt32(), Is.EqualTo(4), "the trunk was kept full, never past its cap");
+            Assert.That(channels["answers"].GetProperty("rejected").GetProperty("channelCap").GetInt32(), Is.Zero, "the dialer paced by /api/channels");
+            var onBusy = channels["busy"].GetProperty("campaigns").EnumerateArray().Single(c => c.GetProperty("campaign").GetString() == "c200");
+            Assert.That(onBusy.GetProperty("peak").GetInt32(), Is.InRange(1, 3), "the MAXIMUM_LIMIT allocation held");
+            Assert.That(channels["busy"].GetProperty("rejected").GetProperty("allocation").GetInt32(), Is.Zero);
+            Assert.That(channels.Values.Select(t => t.GetProperty("inUse").GetInt32()), Is.All.Zero, "every call ended");
+        });
     }
 
     [Test]
@@ -130,6 +138,9 @@ public sealed class CampaignRunTests
         });
         File.Delete(path);
     }
+
+    private static string Describe((long Lead, string Number, string Outcome, int? Code, string Reason, DateTime Started, DateTime Ended) a) =>
+        $"{a.Number} {a.Outcome} {a.Code} '{a.Reason}' {a.Started:HH:mm:ss.fff}-{a.Ended:HH:mm:ss.fff}";
 
     private async Task CarrierTrunkAsync(string name, string prefix, string scenario, int cap)
     {

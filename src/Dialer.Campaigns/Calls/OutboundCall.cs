@@ -24,6 +24,7 @@ internal sealed partial class OutboundCall
     private readonly string _tag = SipDialer.NewId();
     private readonly TaskCompletionSource<SipMessage?> _final = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _remoteBye = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _provisionalSeen = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _provisional;
     private string _error = "";
     private byte[]? _ack;
@@ -56,18 +57,25 @@ internal sealed partial class OutboundCall
         using (invite)
         {
             var final = await WaitAsync(_final.Task, _request.DialTimeout, abort);
-            if (final is null && !_final.Task.IsCompleted)
+            if (final is null && !_final.Task.IsCompleted && !_provisional)
             {
-                if (!_provisional)
+                // A CANCEL may only follow a provisional response (RFC 3261 §9.1): a late edge still gets time to
+                // answer, so that a call it did place is cancelled or ended, never left up at the carrier.
+                await WaitAsync(Task.WhenAny(_final.Task, _provisionalSeen.Task), s_endWait, CancellationToken.None);
+                if (!_final.Task.IsCompleted && !_provisional)
                 {
                     return Result(LeadOutcome.Failed, null, "no response from the edge", started, null);
                 }
+            }
+            if (final is null && !_final.Task.IsCompleted)
+            {
                 await SendCancelAsync(invite);
                 final = await WaitAsync(_final.Task, s_endWait, CancellationToken.None);
-                var code = final?.StatusCode;
-                return code is >= 200 and < 300
-                    ? await TalkAsync(final!, started, abort)
-                    : Result(LeadOutcome.NoAnswer, code, $"no answer within {_request.DialTimeout.TotalSeconds:0} s (CANCEL sent)", started, null);
+                if (final is null || final.StatusCode == 487)
+                {
+                    return Result(LeadOutcome.NoAnswer, final?.StatusCode, $"no answer within {_request.DialTimeout.TotalSeconds:0} s (CANCEL sent)", started, null);
+                }
+                // The final answer crossed the CANCEL (answered or refused meanwhile): that answer is the outcome.
             }
             final ??= _final.Task.Result;
             if (final is null)
@@ -120,6 +128,7 @@ internal sealed partial class OutboundCall
         if (response.StatusCode < 200)
         {
             _provisional = true;
+            _provisionalSeen.TrySetResult();
             return;
         }
         if (response.StatusCode < 300)

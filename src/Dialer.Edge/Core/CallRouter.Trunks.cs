@@ -74,7 +74,9 @@ public sealed partial class CallRouter
     private Task<bool> RejectAsync(ServerTransaction transaction, RejectCause cause)
     {
         LogRejected(logger, cause);
-        return Responder.RespondAsync(transaction, 503, "Service Unavailable", "Retry-After: 5",
+        // A CPS token comes back within a second; a channel or a server takes longer.
+        var retryAfter = cause == RejectCause.CpsCap ? "Retry-After: 1" : "Retry-After: 5";
+        return Responder.RespondAsync(transaction, 503, "Service Unavailable", retryAfter,
             $"Reason: SIP;cause=503;text=\"{RejectCauses.Text(cause)}\"");
     }
 

@@ -140,14 +140,15 @@ public sealed partial class CallRouter(EdgeSettings settings, PeerSnapshotSource
                 {
                     return;
                 }
+                // The channel is free before the answer leaves, so a dialer that starts its next call on it is admitted.
+                if (callId is not null && response.StatusCode >= 200)
+                {
+                    active.End(callId, source.Address);
+                }
                 using (var buffer = new PooledBuffer(1024))
                 {
                     ProxyWriter.Response(response, buffer);
                     _ = transaction.RespondAsync(buffer.WrittenSpan.ToArray(), response.StatusCode);
-                }
-                if (callId is not null && response.StatusCode >= 200)
-                {
-                    active.End(callId, source.Address);
                 }
             },
             (client, error) =>

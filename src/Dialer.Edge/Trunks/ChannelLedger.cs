@@ -15,6 +15,17 @@ public sealed class ChannelLedger(TimeProvider time, int maxChannels = 0, Action
     /// <summary>One trunk's counters, or null when it has carried no call yet (nothing is created by asking).</summary>
     public TrunkChannelsView? ViewOf(string trunk) => _trunks.TryGetValue(trunk, out var channels) ? channels.View() : null;
 
+    /// <summary><see cref="TrunkChannels.RoomFor"/> for any trunk; one that has carried no call yet is not created by asking.</summary>
+    public CampaignRoom RoomFor(Dialer.Peers.Model.Trunk trunk, IEnumerable<Dialer.Peers.Model.Campaign> campaigns, string? campaign)
+    {
+        ArgumentNullException.ThrowIfNull(trunk);
+        var channels = _trunks.TryGetValue(trunk.Name, out var known) ? known : new TrunkChannels(trunk.Name, time, this);
+        return channels.RoomFor(trunk, campaigns, campaign);
+    }
+
+    /// <summary>Channels left under the server-wide cap (int.MaxValue when there is none).</summary>
+    internal int GlobalFree => maxChannels > 0 ? Math.Max(0, maxChannels - Volatile.Read(ref _inUse)) : int.MaxValue;
+
     public IReadOnlyList<TrunkChannelsView> Views() => [.. _trunks.Values.Select(t => t.View()).OrderBy(v => v.Trunk, StringComparer.Ordinal)];
 
     internal bool TryTakeGlobal()

@@ -130,7 +130,6 @@ internal sealed class TrunkCall(TrunkCallContext context, ServerTransaction inbo
             _ = NextServerAsync();
             return;
         }
-        _ = RelayAsync(response);
         if (status >= 200)
         {
             lock (_gate)
@@ -142,6 +141,12 @@ internal sealed class TrunkCall(TrunkCallContext context, ServerTransaction inbo
                 }
             }
         }
+        if (status >= 300)
+        {
+            // Free before the failure leaves, so the dialer's next call on this channel is admitted.
+            lease.Release();
+        }
+        _ = RelayAsync(response);
         if (status is >= 200 and < 300)
         {
             lock (_gate)
@@ -153,10 +158,6 @@ internal sealed class TrunkCall(TrunkCallContext context, ServerTransaction inbo
                     context.Active.Answered(Encoding.ASCII.GetString(invite.CallId), lease, source.Address);
                 }
             }
-        }
-        else if (status >= 300)
-        {
-            lease.Release();
         }
     }
 

@@ -94,6 +94,26 @@ public sealed class TrunkChannels
         }
     }
 
+    /// <summary>
+    /// The campaign's room on this trunk, read together under the lock: the calls it has up here, and how many more
+    /// this trunk would admit for it now, the CPS bucket aside. The same rules as <see cref="TryAdmit"/>: its own free
+    /// reserved channels, plus the unreserved pool unless its allocation is MAXIMUM_LIMIT, never past the cap.
+    /// </summary>
+    public CampaignRoom RoomFor(Trunk trunk, IEnumerable<Campaign> campaigns, string? campaign)
+    {
+        ArgumentNullException.ThrowIfNull(trunk);
+        ArgumentNullException.ThrowIfNull(campaigns);
+        var (reservedTotal, own) = Reservations(trunk, campaigns, campaign);
+        lock (_gate)
+        {
+            var capLeft = Math.Max(0, trunk.ChannelCap - InUse);
+            var ownLeft = own is null ? 0 : Math.Max(0, own.Reserved - _reservedInUse.GetValueOrDefault(campaign!));
+            var pool = own is { Restriction: AllocationRestriction.MaximumLimit } ? 0 : Math.Max(0, trunk.ChannelCap - reservedTotal - _unreservedInUse);
+            var inUse = campaign is not null && _campaigns.TryGetValue(campaign, out var counters) ? counters.InUse : 0;
+            return new CampaignRoom(inUse, Math.Min(Math.Min(capLeft, ownLeft + pool), _ledger.GlobalFree));
+        }
+    }
+
     private RejectCause? Decide(Trunk trunk, int reservedTotal, Allocation? own, string? campaign, out bool reserved)
     {
         reserved = false;
@@ -209,6 +229,10 @@ public sealed class TrunkChannels
         public long[] Rejected { get; } = new long[4];
     }
 }
+
+/// <param name="InUse">The campaign's calls up on the trunk.</param>
+/// <param name="Available">How many more the trunk would admit for it now.</param>
+public readonly record struct CampaignRoom(int InUse, int Available);
 
 public sealed record TrunkChannelsView(string Trunk, int InUse, int Cap, int Peak, long Admitted, long[] Rejected, IReadOnlyList<CampaignChannelsView> Campaigns);
 

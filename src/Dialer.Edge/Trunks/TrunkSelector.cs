@@ -15,15 +15,7 @@ public static class TrunkSelector
         {
             return snapshot.Trunks.TryGetValue(forcedTrunk, out var forced) && forced.Active ? (forced, number) : null;
         }
-        Trunk? best = null;
-        foreach (var trunk in snapshot.ActiveTrunks)
-        {
-            if (trunk.DialPrefix.Length > 0 && number.StartsWith(trunk.DialPrefix, StringComparison.Ordinal)
-                && (best is null || trunk.DialPrefix.Length > best.DialPrefix.Length))
-            {
-                best = trunk;
-            }
-        }
+        var best = DialPrefixes.Longest(snapshot.ActiveTrunks, t => t.DialPrefix, number);
         return best is null ? null : (best, number[best.DialPrefix.Length..]);
     }
 

@@ -19,16 +19,31 @@ public static class ChannelsApi
         return app;
     }
 
-    public static Ok<ChannelView[]> ListChannels(EdgeService edge, PeerSnapshotSource peers) =>
-        TypedResults.Ok(Rows(edge, peers).Select(row => new ChannelView(row.Trunk, row.InUse, row.Cap, row.Peak, row.Admitted,
-            new RejectedView(row.Rejected[(int)RejectCause.ChannelCap], row.Rejected[(int)RejectCause.CpsCap],
-                row.Rejected[(int)RejectCause.Allocation], row.Rejected[(int)RejectCause.NoServer]),
-            [.. row.Campaigns.Select(c => new CampaignChannelView(c.Campaign, c.InUse, c.Peak, c.Admitted, c.Wanted, c.Shortage))])).ToArray());
+    /// <summary>
+    /// Every trunk's channels. With <c>?campaign=</c>, <c>campaignInUse</c> is that campaign's calls on the trunk and
+    /// <c>available</c> how many more the edge would admit for it now, by the same rules as admission and read together;
+    /// without it, <c>available</c> is for a call without a campaign. A dialer paces each trunk by the two.
+    /// </summary>
+    public static Ok<ChannelView[]> ListChannels(EdgeService edge, PeerSnapshotSource peers, string? campaign = null)
+    {
+        var snapshot = peers.Current;
+        var campaigns = snapshot.Campaigns.Values;
+        return TypedResults.Ok(Rows(edge, snapshot).Select(row =>
+        {
+            var trunk = snapshot.Trunks[row.Trunk];
+            var room = trunk.Active ? edge.Ledger.RoomFor(trunk, campaigns, campaign) : new CampaignRoom(0, 0);
+            return new ChannelView(row.Trunk, row.InUse, row.Cap, row.Peak, row.Admitted,
+                new RejectedView(row.Rejected[(int)RejectCause.ChannelCap], row.Rejected[(int)RejectCause.CpsCap],
+                    row.Rejected[(int)RejectCause.Allocation], row.Rejected[(int)RejectCause.NoServer]),
+                [.. row.Campaigns.Select(c => new CampaignChannelView(c.Campaign, c.InUse, c.Peak, c.Admitted, c.Wanted, c.Shortage))],
+                trunk.DialPrefix, trunk.Active, trunk.CpsCap, room.Available, room.InUse);
+        }).ToArray());
+    }
 
     /// <summary>Prometheus text exposition format 0.0.4, written by hand (no exporter package is available here).</summary>
     public static ContentHttpResult Metrics(EdgeService edge, PeerSnapshotSource peers, TrunkStatusBoard board, HealthRecorder health)
     {
-        var rows = Rows(edge, peers);
+        var rows = Rows(edge, peers.Current);
         var text = new StringBuilder();
         Family(text, "dialer_trunk_channels_in_use", "gauge", "Channels in use on the trunk.", rows, r => r.InUse);
         Family(text, "dialer_trunk_channel_cap", "gauge", "The trunk's channel cap.", rows, r => r.Cap);
@@ -75,10 +90,10 @@ public static class ChannelsApi
     }
 
     /// <summary>Every trunk of the snapshot, with zero counters for trunks that have carried no call yet.</summary>
-    private static List<TrunkChannelsView> Rows(EdgeService edge, PeerSnapshotSource peers)
+    private static List<TrunkChannelsView> Rows(EdgeService edge, PeerSnapshot snapshot)
     {
         var views = edge.Ledger.Views().ToDictionary(v => v.Trunk, StringComparer.OrdinalIgnoreCase);
-        return [.. peers.Current.Trunks.Values.OrderBy(t => t.Name, StringComparer.Ordinal).Select(t =>
+        return [.. snapshot.Trunks.Values.OrderBy(t => t.Name, StringComparer.Ordinal).Select(t =>
             views.TryGetValue(t.Name, out var view) ? view with { Cap = t.ChannelCap } : new TrunkChannelsView(t.Name, 0, t.ChannelCap, 0, 0, new long[4], []))];
     }
 
@@ -94,7 +109,8 @@ public static class ChannelsApi
     private static string Escape(string label) => label.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal);
 }
 
-public sealed record ChannelView(string Trunk, int InUse, int Cap, int Peak, long Admitted, RejectedView Rejected, IReadOnlyList<CampaignChannelView> Campaigns);
+public sealed record ChannelView(string Trunk, int InUse, int Cap, int Peak, long Admitted, RejectedView Rejected, IReadOnlyList<CampaignChannelView> Campaigns,
+    string DialPrefix, bool Active, int CpsCap, int Available, int CampaignInUse);
 
 public sealed record RejectedView(long ChannelCap, long CpsCap, long Allocation, long NoServer);
 

@@ -121,7 +121,7 @@ public static class CampaignRunCommand
         var local = IPAddress.IsLoopback(options.Edge.Address.Address) ? options.Edge.Address.Address
             : options.Edge.Address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any;
         await using var dialer = new SipDialer(options.Edge, local, TimeProvider.System);
-        using var allowance = new ChannelAllowance(ChannelAllowance.Client(options.Api, options.ApiToken), campaign, TimeProvider.System);
+        using var allowance = new ChannelAllowance(ChannelAllowance.Client(options.Api, options.ApiToken), campaign.Name, TimeProvider.System);
         var progress = new RunProgress(Console.Out, !Console.IsOutputRedirected, TimeProvider.System);
         var runner = new CampaignRunner(store, dialer, allowance, progress, options, TimeProvider.System, loggers.CreateLogger<CampaignRunner>());
         var pacing = options.Cps is { } cps ? $"{cps} calls/s" : $"dial level {options.DialLevel} x {options.Agents} agents";
