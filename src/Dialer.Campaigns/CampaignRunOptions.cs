@@ -25,7 +25,7 @@ public sealed record CampaignRunOptions
     /// <summary>How many times a busy, unanswered or failed lead is called again.</summary>
     public int Retries { get; init; } = 1;
 
-    public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(60);
+    public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(300);
 
     /// <summary>The admin API whose /api/channels tells how many channels are free; null to go by 503s alone.</summary>
     public Uri? Api { get; init; }

@@ -115,6 +115,33 @@ public sealed class CampaignRunTests
     }
 
     [Test]
+    public async Task BusyLeads_AreCalledAgain_AfterTheCampaignsRetryDelay_UpToItsRetries()
+    {
+        var created = await _admin.PostJsonAsync("/api/campaigns", """{"name":"crecycle","retries":2,"retryDelaySeconds":1}""");
+        Assert.That(created.StatusCode, Is.EqualTo(HttpStatusCode.Created), await created.Content.ReadAsStringAsync());
+        var leads = await LeadFileAsync("phone\n7290001\n7290002\n7100900\n");
+        var (exit, output, errors) = await StartRun("crecycle", leads, retries: null).Result;
+        Assert.That(exit, Is.Zero, errors);
+        Assert.That(output, Does.Contain("called again after 1 s, up to 2 times"));
+        await using var connection = await _server.Database!.Database.OpenAsync();
+        var attempts = (await connection.QueryAsync<(string Number, string Outcome, DateTime Started, DateTime Ended)>(
+            "SELECT number, outcome, started_at, ended_at FROM campaign_attempts WHERE campaign = 'crecycle' ORDER BY number, started_at")).ToLookup(a => a.Number);
+        Assert.Multiple(() =>
+        {
+            Assert.That(attempts["7100900"].Select(a => a.Outcome), Is.EqualTo(new[] { "answered" }), "an answered lead is done");
+            foreach (var busy in new[] { "7290001", "7290002" })
+            {
+                var calls = attempts[busy].ToList();
+                Assert.That(calls.Select(a => a.Outcome), Is.EqualTo(new[] { "busy", "busy", "busy" }), "the first call and two retries");
+                Assert.That(calls.Zip(calls.Skip(1), (a, b) => (b.Started - a.Ended).TotalSeconds), Is.All.GreaterThanOrEqualTo(0.99), "a retry waits the delay");
+            }
+        });
+        var leadRows = await connection.QueryAsync<(string Status, string Outcome, int Attempts)>(
+            "SELECT status, outcome, attempts FROM campaign_leads WHERE campaign = 'crecycle' AND number LIKE '72%'");
+        Assert.That(leadRows, Is.All.EqualTo(("done", "busy", 3)));
+    }
+
+    [Test]
     public async Task MalformedLeadFile_ReportsEachBadRowByLine_AndDialsTheGoodOnes()
     {
         await CampaignAsync("cbad");
@@ -181,7 +208,8 @@ public sealed class CampaignRunTests
         Assert.Fail($"fewer than {count} attempts within {within}");
     }
 
-    private (Process Process, Task<(int ExitCode, string Output, string Errors)> Result) StartRun(string campaign, string leads)
+    /// <summary>Starts `dialer campaign run`; <c>retries</c> null leaves out --retries, so the campaign's own lead recycling holds.</summary>
+    private (Process Process, Task<(int ExitCode, string Output, string Errors)> Result) StartRun(string campaign, string leads, string? retries = "0")
     {
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
@@ -192,8 +220,8 @@ public sealed class CampaignRunTests
         foreach (var argument in new[]
         {
             Path.Combine(AppContext.BaseDirectory, "dialer.dll"), "campaign", "run", "--campaign", campaign, "--leads", leads,
-            "--edge", $"127.0.0.1:{_server.SipPort()}", "--dial-level", "8", "--agents", "1", "--dial-timeout", "1", "--talk-time", "0.2", "--retries", "0",
-        })
+            "--edge", $"127.0.0.1:{_server.SipPort()}", "--dial-level", "8", "--agents", "1", "--dial-timeout", "1", "--talk-time", "0.2",
+        }.Concat(retries is null ? [] : ["--retries", retries]))
         {
             start.ArgumentList.Add(argument);
         }

@@ -87,6 +87,8 @@ public sealed class ValidationApiTests : ApiFixture
     [TestCase("POST", "/api/campaigns", """{"name":"c","allocations":[{"trunk":"vt","reserved":11}]}""", "allocations[0].reserved")]
     [TestCase("POST", "/api/campaigns", """{"name":"c","allocations":[{"trunk":"nope","reserved":1}]}""", "allocations[0].trunk")]
     [TestCase("POST", "/api/campaigns", """{"name":"c","allocations":[{"trunk":"vt","reserved":1},{"trunk":"VT","reserved":1}]}""", "allocations[1].trunk")]
+    [TestCase("POST", "/api/campaigns", """{"name":"c","retries":-1}""", "retries")]
+    [TestCase("POST", "/api/campaigns", """{"name":"c","retryDelaySeconds":0}""", "retryDelaySeconds")]
     [TestCase("PUT", "/api/campaigns/vc/trunks/vt", """{}""", "reserved")]
     [TestCase("PUT", "/api/campaigns/vc/trunks/vt", """{"reserved":11}""", "reserved")]
     [TestCase("PUT", "/api/campaigns/vc/trunks/vt", """{"reserved":1,"restriction":"NONE"}""", "restriction")]

@@ -38,6 +38,18 @@ public sealed class CampaignRepositoryTests : RepositoryFixture
     }
 
     [Test]
+    public async Task LeadRecycling_DefaultsAndRoundTrips_AndReplaceChangesIt()
+    {
+        var name = Unique("recycle");
+        var created = await Repository.CreateCampaignAsync(CampaignOn(name), "test");
+        Assert.That(created.Recycling, Is.EqualTo(LeadRecycling.Default));
+        Assert.That((await Repository.GetCampaignAsync(name))!.Recycling, Is.EqualTo(new LeadRecycling(1, 300)));
+        var input = new CampaignInput { Name = name, Retries = 3, RetryDelaySeconds = 900 };
+        await Repository.ReplaceCampaignAsync(PeerValidator.Campaign(input, name), null, "test");
+        Assert.That((await Repository.GetCampaignAsync(name))!.Recycling, Is.EqualTo(new LeadRecycling(3, 900)));
+    }
+
+    [Test]
     public async Task Reservations_OnATrunk_NeverSumPastItsCap()
     {
         var trunk = await NewTrunkAsync(10);

@@ -30,8 +30,8 @@ public static class CampaignRunCommand
         var agents = new Option<int>("--agents") { Description = "agents available", DefaultValueFactory = _ => 1 };
         var dialTimeout = new Option<int>("--dial-timeout") { Description = "seconds a call may ring before CANCEL (no answer)", DefaultValueFactory = _ => 30 };
         var talk = new Option<double>("--talk-time") { Description = "seconds an answered call is held before BYE", DefaultValueFactory = _ => 5 };
-        var retries = new Option<int>("--retries") { Description = "times a busy, unanswered or failed lead is called again", DefaultValueFactory = _ => 1 };
-        var retryDelay = new Option<double>("--retry-delay") { Description = "seconds before such a lead is called again", DefaultValueFactory = _ => 60 };
+        var retries = new Option<int?>("--retries") { Description = "times a busy, unanswered or failed lead is called again; default: the campaign's retries" };
+        var retryDelay = new Option<double?>("--retry-delay") { Description = "seconds before such a lead is called again; default: the campaign's retryDelaySeconds" };
         var run = new Command("run", "run the campaign's calls through the edge")
         {
             campaign, leads, edge, cps, level, agents, dialTimeout, talk, retries, retryDelay,
@@ -76,8 +76,8 @@ public static class CampaignRunCommand
                 Agents = parse.GetValue(agents),
                 DialTimeout = TimeSpan.FromSeconds(parse.GetValue(dialTimeout)),
                 TalkTime = TimeSpan.FromSeconds(parse.GetValue(talk)),
-                Retries = parse.GetValue(retries),
-                RetryDelay = TimeSpan.FromSeconds(parse.GetValue(retryDelay)),
+                Retries = parse.GetValue(retries) ?? definition.Recycling.Retries,
+                RetryDelay = TimeSpan.FromSeconds(parse.GetValue(retryDelay) ?? definition.Recycling.DelaySeconds),
                 Api = Uri.TryCreate(session.Options.Admin.Url, UriKind.Absolute, out var api) ? api : null,
                 ApiToken = Environment.GetEnvironmentVariable("DIALER_ADMIN_TOKEN"),
             };
@@ -125,7 +125,8 @@ public static class CampaignRunCommand
         var progress = new RunProgress(Console.Out, !Console.IsOutputRedirected, TimeProvider.System);
         var runner = new CampaignRunner(store, dialer, allowance, progress, options, TimeProvider.System, loggers.CreateLogger<CampaignRunner>());
         var pacing = options.Cps is { } cps ? $"{cps} calls/s" : $"dial level {options.DialLevel} x {options.Agents} agents";
-        Console.WriteLine($"campaign {campaign.Name}: calling through {options.Edge} from {dialer.Local}, {pacing}; Ctrl-C stops new calls");
+        var recycling = options.Retries == 0 ? "no retries" : $"busy, unanswered and failed leads called again after {options.RetryDelay.TotalSeconds:0.#} s, up to {options.Retries} times";
+        Console.WriteLine($"campaign {campaign.Name}: calling through {options.Edge} from {dialer.Local}, {pacing}; {recycling}; Ctrl-C stops new calls");
         using var stopping = stop.Register(() => Console.Error.WriteLine("\nstopping: no new calls; calls in flight finish and are recorded"));
         var outcome = await runner.RunAsync(stop);
         if (allowance.Problem is { } problem)
@@ -135,7 +136,7 @@ public static class CampaignRunCommand
         return outcome;
     }
 
-    private static List<string> Problems(double? cps, double level, int agents, int dialTimeout, double talk, int retries, double retryDelay)
+    private static List<string> Problems(double? cps, double level, int agents, int dialTimeout, double talk, int? retries, double? retryDelay)
     {
         var problems = new List<string>();
         if (cps is <= 0 or > 1000)

@@ -55,6 +55,8 @@ public static class DemoPeers
     {
         Name = "demo",
         Description = "demo outbound campaign",
+        Retries = 1,
+        RetryDelaySeconds = 60,
         Allocations =
         [
             new AllocationInput { Trunk = "carrier-a", Reserved = 10, Restriction = "OVERFLOW_ALLOWED" },

@@ -6,7 +6,20 @@ public sealed record Campaign(
     string Description,
     bool Active,
     IReadOnlyList<Allocation> Allocations,
-    long Version);
+    long Version)
+{
+    /// <summary>How this campaign's busy, unanswered and failed leads are called again.</summary>
+    public LeadRecycling Recycling { get; init; } = LeadRecycling.Default;
+}
+
+/// <summary>
+/// VICIdial's lead recycling: a lead whose call was busy, unanswered or failed is called again after
+/// <see cref="DelaySeconds"/>, at most <see cref="Retries"/> more times.
+/// </summary>
+public sealed record LeadRecycling(int Retries, int DelaySeconds)
+{
+    public static readonly LeadRecycling Default = new(1, 300);
+}
 
 /// <summary>A campaign's reserved channels on one trunk.</summary>
 public sealed record Allocation(string Trunk, int Reserved, AllocationRestriction Restriction);

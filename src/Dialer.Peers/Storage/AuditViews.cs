@@ -53,6 +53,8 @@ internal static class AuditViews
         campaign.Name,
         campaign.Description,
         campaign.Active,
+        campaign.Recycling.Retries,
+        RetryDelaySeconds = campaign.Recycling.DelaySeconds,
         Allocations = campaign.Allocations.Select(a => new { a.Trunk, a.Reserved, Restriction = WireNames.Of(a.Restriction) }),
     };
 }

@@ -15,7 +15,7 @@ public sealed partial class PeerRepository
         var args = new { query.Active, Like = query.LikePattern, query.Limit, query.Offset };
         await using var connection = await database.OpenAsync(cancellationToken);
         var rows = (await connection.QueryAsync<CampaignRow>(
-            $"SELECT id, name, description, active, row_version FROM campaigns {Where} ORDER BY name LIMIT @Limit OFFSET @Offset", args)).ToList();
+            $"SELECT id, name, description, active, retries, retry_delay_seconds, row_version FROM campaigns {Where} ORDER BY name LIMIT @Limit OFFSET @Offset", args)).ToList();
         var total = await connection.ExecuteScalarAsync<long>($"SELECT COUNT(*) FROM campaigns {Where}", args);
         return new Page<Campaign>(await ToCampaignsAsync(connection, null, rows), total);
     }
@@ -24,7 +24,7 @@ public sealed partial class PeerRepository
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         var row = await connection.QuerySingleOrDefaultAsync<CampaignRow>(
-            "SELECT id, name, description, active, row_version FROM campaigns WHERE name = @name", new { name });
+            "SELECT id, name, description, active, retries, retry_delay_seconds, row_version FROM campaigns WHERE name = @name", new { name });
         return row is null ? null : (await ToCampaignsAsync(connection, null, [row]))[0];
     }
 
@@ -36,10 +36,11 @@ public sealed partial class PeerRepository
             return await database.WriteAsync(async (connection, transaction, version) =>
             {
                 var id = await connection.ExecuteScalarAsync<long>("""
-                    INSERT INTO campaigns (name, description, active, row_version, created_at, updated_at)
-                    VALUES (@Name, @Description, @Active, @version, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6));
+                    INSERT INTO campaigns (name, description, active, retries, retry_delay_seconds, row_version, created_at, updated_at)
+                    VALUES (@Name, @Description, @Active, @Retries, @DelaySeconds, @version, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6));
                     SELECT LAST_INSERT_ID();
-                    """, new { campaign.Name, campaign.Description, campaign.Active, version }, transaction);
+                    """, new { campaign.Name, campaign.Description, campaign.Active, campaign.Recycling.Retries, campaign.Recycling.DelaySeconds, version },
+                    transaction);
                 var after = await WriteAllocationsAsync(connection, transaction, id, campaign, version);
                 await Audit.WriteAsync(connection, transaction, actor, "campaign", campaign.Name, "create", version, null, AuditViews.Of(after));
                 return after;
@@ -60,9 +61,9 @@ public sealed partial class PeerRepository
             var (id, before) = await LockCampaignAsync(connection, transaction, campaign.Name);
             CheckVersion(expectedVersion, before.Version, $"campaign {campaign.Name}");
             await connection.ExecuteAsync("""
-                UPDATE campaigns SET description = @Description, active = @Active, row_version = @version,
-                    updated_at = UTC_TIMESTAMP(6) WHERE id = @id
-                """, new { campaign.Description, campaign.Active, version, id }, transaction);
+                UPDATE campaigns SET description = @Description, active = @Active, retries = @Retries,
+                    retry_delay_seconds = @DelaySeconds, row_version = @version, updated_at = UTC_TIMESTAMP(6) WHERE id = @id
+                """, new { campaign.Description, campaign.Active, campaign.Recycling.Retries, campaign.Recycling.DelaySeconds, version, id }, transaction);
             await connection.ExecuteAsync("DELETE FROM campaign_allocations WHERE campaign_id = @id", new { id }, transaction);
             var after = await WriteAllocationsAsync(connection, transaction, id, campaign, version);
             await Audit.WriteAsync(connection, transaction, actor, "campaign", campaign.Name, "update", version,
@@ -172,7 +173,7 @@ public sealed partial class PeerRepository
     private static async Task<(long Id, Campaign Campaign)> LockCampaignAsync(IDbConnection connection, IDbTransaction transaction, string name)
     {
         var row = await connection.QuerySingleOrDefaultAsync<CampaignRow>(
-            "SELECT id, name, description, active, row_version FROM campaigns WHERE name = @name FOR UPDATE", new { name }, transaction)
+            "SELECT id, name, description, active, retries, retry_delay_seconds, row_version FROM campaigns WHERE name = @name FOR UPDATE", new { name }, transaction)
             ?? throw new PeerNotFoundException($"campaign {name} does not exist");
         return (row.Id, (await ToCampaignsAsync(connection, transaction, [row]))[0]);
     }
@@ -193,7 +194,10 @@ public sealed partial class PeerRepository
             {
                 return new Allocation(a.Trunk, a.Reserved, WireNames.Stored<AllocationRestriction>(a.Restriction, WireNames.TryParse));
             });
-        return rows.Select(r => new Campaign(r.Name, r.Description, r.Active, [.. allocations[r.Id]], r.RowVersion)).ToList();
+        return rows.Select(r => new Campaign(r.Name, r.Description, r.Active, [.. allocations[r.Id]], r.RowVersion)
+        {
+            Recycling = new LeadRecycling(r.Retries, r.RetryDelaySeconds),
+        }).ToList();
     }
 
     private sealed class TrunkCapRow
@@ -209,6 +213,8 @@ public sealed partial class PeerRepository
         public string Name { get; set; } = "";
         public string Description { get; set; } = "";
         public bool Active { get; set; }
+        public int Retries { get; set; }
+        public int RetryDelaySeconds { get; set; }
         public long RowVersion { get; set; }
     }
 }

@@ -18,6 +18,8 @@ public static partial class PeerValidator
             errors.Add("name", "does not match the campaign name in the URL; renaming is not supported");
         }
         Rules.PlainText(errors, "description", input.Description, 255);
+        Rules.Range(errors, "retries", input.Retries, 0, 20);
+        Rules.Range(errors, "retryDelaySeconds", input.RetryDelaySeconds, 1, 7 * 24 * 3600);
         var allocations = new List<Allocation>();
         var given = input.Allocations ?? [];
         for (var i = 0; i < given.Count; i++)
@@ -34,7 +36,10 @@ public static partial class PeerValidator
             allocations.Add(allocation);
         }
         errors.ThrowIfAny();
-        return new Campaign(campaignName!, input.Description ?? "", input.Active ?? true, allocations, 0);
+        return new Campaign(campaignName!, input.Description ?? "", input.Active ?? true, allocations, 0)
+        {
+            Recycling = new LeadRecycling(input.Retries ?? LeadRecycling.Default.Retries, input.RetryDelaySeconds ?? LeadRecycling.Default.DelaySeconds),
+        };
     }
 
     /// <summary>An allocation from PUT /api/campaigns/{name}/trunks/{trunk}; the trunk comes from the URL.</summary>
