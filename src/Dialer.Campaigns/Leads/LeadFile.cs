@@ -5,7 +5,7 @@ namespace Dialer.Campaigns.Leads;
 /// <summary>
 /// Reads a lead file: CSV (RFC 4180 quoting), UTF-8. A first row naming a "phone" or "number" column is a header and
 /// names the other columns ("name" is the lead's name, the rest are kept as fields); without one the first column
-/// is the number and the second the name. Bad rows (no number, a number with other than digits and an optional
+/// is the number and the second the name. Spaces, dashes, dots and parentheses in a number are dropped. Bad rows (no number, a number with other than digits and an optional
 /// leading +, too short or too long, not UTF-8, a broken quote, a number already seen) are reported with their
 /// line number and skipped; reading never throws on content.
 /// </summary>
@@ -73,8 +73,9 @@ public static class LeadFile
                 header = [.. cells.Select(c => c.Trim().ToLowerInvariant())];
                 continue;
             }
-            var number = numberColumn < cells.Count ? cells[numberColumn].Trim() : "";
-            if (Check(number) is { } wrong)
+            var written = numberColumn < cells.Count ? cells[numberColumn].Trim() : "";
+            var number = Normalize(written);
+            if (Check(number, written) is { } wrong)
             {
                 problems.Add(new LeadProblem(lineNumber, wrong));
                 continue;
@@ -98,9 +99,24 @@ public static class LeadFile
         return new Result(leads, problems);
     }
 
-    /// <summary>Why <paramref name="number"/> cannot be dialled, or null when it can.</summary>
-    public static string? Check(string number)
+    /// <summary>
+    /// The number without the separators people write in lists ("(512) 555-0100", "512.555.0100", "512 555 0100"),
+    /// as VICIdial's lead loader keeps digits only; anything else is left for <see cref="Check"/> to refuse.
+    /// </summary>
+    public static string Normalize(string written)
     {
+        ArgumentNullException.ThrowIfNull(written);
+        var trimmed = written.Trim();
+        return trimmed.Any(c => c is ' ' or '-' or '.' or '(' or ')')
+            ? new string([.. trimmed.Where(c => c is not (' ' or '-' or '.' or '(' or ')'))])
+            : trimmed;
+    }
+
+    /// <summary>Why <paramref name="number"/> cannot be dialled, or null when it can; messages quote it as <paramref name="written"/>.</summary>
+    public static string? Check(string number, string? written = null)
+    {
+        ArgumentNullException.ThrowIfNull(number);
+        var shown = Printable(written ?? number);
         if (number.Length == 0)
         {
             return "no phone number";
@@ -108,12 +124,12 @@ public static class LeadFile
         var digits = number.StartsWith('+') ? number[1..] : number;
         if (!digits.All(char.IsAsciiDigit))
         {
-            return $"number '{Printable(number)}' has characters other than digits (and a leading +)";
+            return $"number '{shown}' has characters other than digits (and a leading +)";
         }
         return digits.Length switch
         {
-            < MinDigits => $"number {number} is shorter than {MinDigits} digits",
-            > MaxDigits => $"number {Printable(number)} is longer than {MaxDigits} digits",
+            < MinDigits => $"number {shown} is shorter than {MinDigits} digits",
+            > MaxDigits => $"number {shown} is longer than {MaxDigits} digits",
             _ => null,
         };
     }
