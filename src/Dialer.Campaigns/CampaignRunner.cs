@@ -18,7 +18,7 @@ public sealed partial class CampaignRunner(CampaignRunStore store, SipDialer dia
     CampaignRunOptions options, TimeProvider time, ILogger<CampaignRunner> logger)
 {
     private const int Window = 500;
-    private const string Unrouted = "";
+    private const string Unrouted = ""; // leads whose trunk is not known (no route, or the API unread): the edge decides
     private static readonly TimeSpan s_tick = TimeSpan.FromMilliseconds(50);
     private readonly List<Task> _calls = [];
     private readonly List<CampaignLead> _due = [];
@@ -103,7 +103,7 @@ public sealed partial class CampaignRunner(CampaignRunStore store, SipDialer dia
         {
             _nextSlot = Spaced(_nextSlot, now, cps);
         }
-        if (trunk != Unrouted && allowance.CpsCapOf(trunk) is > 0 and var cap)
+        if (allowance.CpsCapOf(trunk) is > 0 and var cap)
         {
             _trunkSlots[trunk] = Spaced(_trunkSlots.GetValueOrDefault(trunk, DateTimeOffset.MinValue), now, cap);
         }
@@ -127,7 +127,7 @@ public sealed partial class CampaignRunner(CampaignRunStore store, SipDialer dia
             {
                 continue;
             }
-            if (!allowance.Allows(trunk == Unrouted ? null : trunk, InFlightOn(trunk)))
+            if (!allowance.Allows(trunk, InFlightOn(trunk)))
             {
                 held ??= lead;
                 continue;

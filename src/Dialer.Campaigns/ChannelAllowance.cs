@@ -34,11 +34,10 @@ public sealed class ChannelAllowance(HttpClient? http, string campaign, TimeProv
     /// <summary>The trunk that will carry a call to <paramref name="number"/>; null when not known (then the edge decides).</summary>
     public string? TrunkOf(string number) => DialPrefixes.Longest(_trunks.Where(t => t.Active), t => t.DialPrefix, number)?.Trunk;
 
-    /// <summary>Whether one more call may start on <paramref name="trunk"/> while this run has <paramref name="inFlight"/> there.</summary>
-    public bool Allows(string? trunk, int inFlight) =>
-        trunk is null || _trunks.FirstOrDefault(t => t.Trunk == trunk) is not { } room || inFlight < room.Limit;
+    /// <summary>Whether one more call may start on <paramref name="trunk"/> while this run has <paramref name="inFlight"/> there; true for a trunk not reported.</summary>
+    public bool Allows(string trunk, int inFlight) => _trunks.FirstOrDefault(t => t.Trunk == trunk) is not { } room || inFlight < room.Limit;
 
-    /// <summary>The trunk's CPS cap (0 = none), so that the run spaces that trunk's calls instead of being refused.</summary>
+    /// <summary>The trunk's CPS cap (0 = none or not reported), so that the run spaces that trunk's calls instead of being refused.</summary>
     public int CpsCapOf(string trunk) => _trunks.FirstOrDefault(t => t.Trunk == trunk)?.CpsCap ?? 0;
 
     private async Task<List<TrunkRoom>?> ReadAsync(CancellationToken cancellationToken)
