@@ -80,12 +80,13 @@ public sealed partial class HealthMonitor : IDisposable
     /// Passive ones move the state machine but are not probes, so they stay out of the RTT window.
     /// <paramref name="changeKey"/> names the observation the same way on every node, for the state change it causes.
     /// </summary>
-    public void Observe(TrunkServerKey key, ProbeOutcome outcome, bool passive, DateTimeOffset at, string? changeKey)
+    /// <returns>False when this node's peers do not (or not yet) have the server: nothing was applied.</returns>
+    public bool Observe(TrunkServerKey key, ProbeOutcome outcome, bool passive, DateTimeOffset at, string? changeKey)
     {
         ArgumentNullException.ThrowIfNull(outcome);
         if (!_servers.TryGetValue(key, out var entry) || !_peers.Current.Trunks.TryGetValue(key.Trunk, out var trunk))
         {
-            return;
+            return false;
         }
         lock (entry)
         {
@@ -105,6 +106,7 @@ public sealed partial class HealthMonitor : IDisposable
                 _board.Publish(key, current with { RttMs = entry.LastRttMs, Cause = entry.Machine.Cause });
             }
         }
+        return true;
     }
 
     /// <summary>A copy of one server's window figures for a report, trimmed to the window.</summary>

@@ -22,6 +22,9 @@ public sealed partial class SharedObservations : IHealthObservations, IHostedSer
     /// <summary>Rows are read again this long after their time, so a slow commit on another node is not missed.</summary>
     private static readonly TimeSpan Overlap = TimeSpan.FromSeconds(5);
 
+    /// <summary>How long an observation of a server this node's peers do not have yet is read again, then dropped.</summary>
+    private static readonly TimeSpan Hold = TimeSpan.FromSeconds(30);
+
     private readonly HealthMonitor _monitor;
     private readonly TrunkStatusBoard _board;
     private readonly HealthObservationStore _store;
@@ -78,15 +81,22 @@ public sealed partial class SharedObservations : IHealthObservations, IHostedSer
         {
             var since = _readFrom ?? _time.GetUtcNow() - Replay;
             var (now, observations) = await _database.ExecuteAsync(async token => await _store.SinceAsync(since, token), cancellationToken);
-            foreach (var observation in observations)
+            var readFrom = now - Overlap;
+            foreach (var observation in observations.Where(o => !_applied.ContainsKey(o.Id)))
             {
-                if (_applied.TryAdd(observation.Id, observation.At))
+                var outcome = new ProbeOutcome(observation.Alive, observation.Code, observation.RttMs, observation.Cause);
+                if (_monitor.Observe(observation.Server, outcome, observation.Passive, observation.At, $"obs:{observation.Id}"))
                 {
-                    var outcome = new ProbeOutcome(observation.Alive, observation.Code, observation.RttMs, observation.Cause);
-                    _monitor.Observe(observation.Server, outcome, observation.Passive, observation.At, $"obs:{observation.Id}");
+                    _applied.Add(observation.Id, observation.At);
+                }
+                else if (observation.At > now - Hold && observation.At < readFrom)
+                {
+                    // A server another node probes before this node's peers have it: read it again next time, so every
+                    // node applies the same observations in the same order and names the same state changes.
+                    readFrom = observation.At;
                 }
             }
-            _readFrom = now - Overlap;
+            _readFrom = readFrom;
             foreach (var id in _applied.Where(a => a.Value < _readFrom.Value - Overlap).Select(a => a.Key).ToList())
             {
                 _applied.Remove(id);
