@@ -28,7 +28,10 @@ public sealed class HealthClusterTests
             ["-i", "127.0.0.1", "-p", port.ToString(CultureInfo.InvariantCulture), "-t", "u1", "-trace_logs"]);
         await using var stopCarrier = carrier;
         await using var first = ServeProcess.Start(database.ConnectionString, secretsKey, clustered);
-        await using var second = ServeProcess.Start(database.ConnectionString, secretsKey, clustered);
+        // The second node's peers lag the first's by seconds, so it reads the first probes of the new trunk before it
+        // has the trunk: it must apply them once it has, in order, and name the state changes as the first node does.
+        await using var second = ServeProcess.Start(database.ConnectionString, secretsKey,
+            new Dictionary<string, string>(clustered) { ["Dialer__Edge__SnapshotPollMs"] = "3000" });
         Assert.That(await first.WaitHealthyAsync() && await second.WaitHealthyAsync(), Is.True, "both nodes serve");
         using var admin1 = first.Client();
         using var admin2 = second.Client();
@@ -40,7 +43,7 @@ public sealed class HealthClusterTests
             """);
         Assert.That(created.StatusCode, Is.EqualTo(HttpStatusCode.Created), await created.Content.ReadAsStringAsync());
         await WaitForStateAsync(admin1, port, "up", TimeSpan.FromSeconds(10));
-        await WaitForStateAsync(admin2, port, "up", TimeSpan.FromSeconds(5));
+        await WaitForStateAsync(admin2, port, "up", TimeSpan.FromSeconds(8));
 
         // Once per second by the cluster: about 6 probes in 6 s; two nodes probing on their own would make about 12.
         int Probes() => carrier.LogLines().Count(l => l.StartsWith("OPTIONS ", StringComparison.Ordinal));
@@ -52,7 +55,16 @@ public sealed class HealthClusterTests
         await carrier.StopAsync();
         await WaitForStateAsync(admin1, port, "down", TimeSpan.FromSeconds(6));
         await WaitForStateAsync(admin2, port, "down", TimeSpan.FromSeconds(3));
-        var events = await new HealthStore(database.Database).EventsAsync("cl", null, 20);
+        // Each node stores the changes it saw from its own queue: wait for the down, then give the other node's copy
+        // time to land (or, rightly, not).
+        var store = new HealthStore(database.Database);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+        while (!(await store.EventsAsync("cl", null, 20)).Any(e => e.To == "down") && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        var events = await store.EventsAsync("cl", null, 20);
         Assert.That(events.Select(e => $"{e.From}->{e.To}"), Is.EqualTo(new[] { "up->down", "unknown->up" }),
             "each state change stored once, though both nodes saw it");
     }
