@@ -8,8 +8,8 @@ namespace Dialer.Campaigns;
 /// The channels this run may use, trunk by trunk, from the edge's live counters: <c>GET /api/channels?campaign=</c>,
 /// read at most once a second. The edge answers, per trunk, how many more calls of the campaign it would admit now
 /// (its cap, the campaign's allocation and everyone else's reservations); a lead goes to the trunk whose dial prefix
-/// is the longest prefix of its number, as at the edge. So a full trunk holds back only its own leads. When the
-/// API cannot be read the run goes by the edge's 503s alone.
+/// is the longest prefix of its number, as at the edge. So a full trunk holds back only its own leads. When a read
+/// fails the last figures stay; when the API was never read the run goes by the edge's 503s alone.
 /// </summary>
 public sealed class ChannelAllowance(HttpClient? http, string campaign, TimeProvider time) : IDisposable
 {
@@ -28,7 +28,11 @@ public sealed class ChannelAllowance(HttpClient? http, string campaign, TimeProv
             return;
         }
         _readAt = time.GetUtcNow();
-        _trunks = await ReadAsync(cancellationToken) ?? [];
+        // A failed read keeps the last figures: they still bound the run, where none would let every trunk fill up.
+        if (await ReadAsync(cancellationToken) is { } trunks)
+        {
+            _trunks = trunks;
+        }
     }
 
     /// <summary>The trunk that will carry a call to <paramref name="number"/>; null when not known (then the edge decides).</summary>
