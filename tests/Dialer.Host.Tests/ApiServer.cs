@@ -32,6 +32,19 @@ public sealed class ApiServer : IAsyncDisposable
 
     public T Services<T>() where T : notnull => _app.Services.GetRequiredService<T>();
 
+    /// <summary>Waits (up to 5 s, then fails the test) until the edge's peer snapshot has every change made so far.</summary>
+    public async Task WaitForPeersAsync()
+    {
+        var version = await Services<Dialer.Peers.Storage.PeerRepository>().VersionAsync(CancellationToken.None);
+        var peers = Services<Dialer.Peers.Snapshot.PeerSnapshotSource>();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+        while (peers.Current.Version < version && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+        NUnit.Framework.Assert.That(peers.Current.Version, NUnit.Framework.Is.GreaterThanOrEqualTo(version), "the edge picked up the peers' change");
+    }
+
     /// <summary>The edge's UDP port on 127.0.0.1.</summary>
     public int SipPort(Dialer.Sip.Transport.SipProtocol protocol = Dialer.Sip.Transport.SipProtocol.Udp) =>
         Edge.Bound.First(b => b.Protocol == protocol).Address.Port;

@@ -12,6 +12,8 @@ namespace Dialer.Host.Tests;
 /// and never answer: recorded outcomes match what the carriers did, the trunk caps hold, an interrupted run resumes
 /// without redialling, and malformed lead files are reported by line.
 /// </summary>
+// Timing-sensitive or CPU-heavy: runs alone, not beside another fixture.
+[NonParallelizable]
 public sealed class CampaignRunTests
 {
     private ApiServer _server = null!;

@@ -34,10 +34,7 @@ public sealed class EdgeCallTests
         var extension = Random.Shared.Next(20_000_000, 29_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);
         Assert.That((await _admin.PostJsonAsync("/api/phones", $$"""{"extension":"{{extension}}","password":"phone-password","maxContacts":2}""")).StatusCode,
             Is.EqualTo(HttpStatusCode.Created));
-        for (var i = 0; i < 40 && !_server.Services<Dialer.Peers.Snapshot.PeerSnapshotSource>().Current.Phones.ContainsKey(extension); i++)
-        {
-            await Task.Delay(50);
-        }
+        await _server.WaitForPeersAsync();
         var registered = await SippPhone.RunAsync("register", _server.SipPort(),
             new SippPhone.Values { Extension = extension, Password = "phone-password", ContactPort = answeringPort });
         Assert.That(registered.ExitCode, Is.Zero, registered.Output);
@@ -51,7 +48,7 @@ public sealed class EdgeCallTests
         var answeringPort = LoopbackPorts.Free();
         var extension = await RegisteredPhoneAsync(answeringPort);
         var phone = SippPhone.RunAsync("phone-answer", null, new SippPhone.Values { LocalPort = answeringPort });
-        await Task.Delay(300);
+        Assert.That(await LoopbackPorts.WaitUdpBoundAsync(answeringPort), Is.True, "the phone listens");
         var caller = await SippPhone.RunAsync("dialer-call", _server.SipPort(), new SippPhone.Values { Extension = extension, LocalIp = callerIp });
         Assert.That(caller.ExitCode, Is.Zero, caller.Output);
         var answered = await phone;
@@ -69,7 +66,7 @@ public sealed class EdgeCallTests
         Assert.That(second.ExitCode, Is.Zero, second.Output);
         var ringer = SippPhone.RunAsync("phone-ring", null, new SippPhone.Values { LocalPort = ringing });
         var answerer = SippPhone.RunAsync("phone-answer", null, new SippPhone.Values { LocalPort = answering });
-        await Task.Delay(300);
+        Assert.That(await LoopbackPorts.WaitUdpBoundAsync(ringing) && await LoopbackPorts.WaitUdpBoundAsync(answering), Is.True, "both phones listen");
         var caller = await SippPhone.RunAsync("dialer-call", _server.SipPort(), new SippPhone.Values { Extension = extension });
         Assert.That(caller.ExitCode, Is.Zero, caller.Output);
         Assert.That((await answerer).ExitCode, Is.Zero);
@@ -86,13 +83,13 @@ public sealed class EdgeCallTests
         var caller = Random.Shared.Next(30_000_000, 38_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);
         var created = await _admin.PostJsonAsync("/api/phones", "{\"extension\":\"" + caller + "\",\"password\":\"caller-password\"}");
         Assert.That(created.StatusCode, Is.EqualTo(HttpStatusCode.Created));
-        await Task.Delay(300);
+        await _server.WaitForPeersAsync();
         // The caller registers from 127.0.0.4, outside the dialer ACL: its calls need digest.
         var registered = await SippPhone.RunAsync("register", _server.SipPort(),
             new SippPhone.Values { Extension = caller, Password = "caller-password", LocalIp = "127.0.0.4", LocalPort = callerPort });
         Assert.That(registered.ExitCode, Is.Zero, registered.Output);
         var phone = SippPhone.RunAsync("phone-answer", null, new SippPhone.Values { LocalPort = answering });
-        await Task.Delay(300);
+        Assert.That(await LoopbackPorts.WaitUdpBoundAsync(answering), Is.True, "the phone listens");
         var call = await SippPhone.RunAsync("phone-call", _server.SipPort(),
             new SippPhone.Values { Extension = callee, Caller = caller, Password = "caller-password", LocalIp = "127.0.0.4", LocalPort = callerPort });
         Assert.That(call.ExitCode, Is.Zero, call.Output);
@@ -105,7 +102,7 @@ public sealed class EdgeCallTests
         var port = LoopbackPorts.Free();
         var extension = await RegisteredPhoneAsync(port);
         var phone = SippPhone.RunAsync("phone-busy", null, new SippPhone.Values { LocalPort = port });
-        await Task.Delay(300);
+        Assert.That(await LoopbackPorts.WaitUdpBoundAsync(port), Is.True, "the phone listens");
         var caller = await SippPhone.RunAsync("dialer-busy", _server.SipPort(), new SippPhone.Values { Extension = extension });
         Assert.That(caller.ExitCode, Is.Zero, caller.Output);
         var busy = await phone;
@@ -116,7 +113,7 @@ public sealed class EdgeCallTests
     public async Task CallToAnUnregisteredExtension_Is480()
     {
         Assert.That((await _admin.PostJsonAsync("/api/phones", """{"extension":"39000001","password":"phone-password"}""")).StatusCode, Is.EqualTo(HttpStatusCode.Created));
-        await Task.Delay(300);
+        await _server.WaitForPeersAsync();
         Assert.That(await InviteStatusAsync("127.0.0.1", "39000001"), Is.EqualTo(480));
     }
 

@@ -14,21 +14,8 @@ public sealed class EdgeRegistrationTests : ApiFixture
         var extension = UniqueExtension();
         var created = await Admin.PostJsonAsync("/api/phones", $$"""{"extension":"{{extension}}","password":"{{password}}","maxContacts":2}""");
         Assert.That(created.StatusCode, Is.EqualTo(HttpStatusCode.Created));
-        await WaitForSnapshotAsync();
+        await Server.WaitForPeersAsync();
         return extension;
-    }
-
-    /// <summary>The edge polls the repository version every 100 ms in tests; wait until it has the latest.</summary>
-    private async Task WaitForSnapshotAsync()
-    {
-        var version = (await (await Admin.GetAsync(new Uri("/api/version", UriKind.Relative))).JsonAsync()).GetProperty("version").GetInt64();
-        var peers = Server.Edge;
-        for (var i = 0; i < 40 && CurrentVersion() < version; i++)
-        {
-            await Task.Delay(50);
-        }
-        Assert.That(CurrentVersion(), Is.GreaterThanOrEqualTo(version), "the edge picked up the change");
-        long CurrentVersion() => Server.Services<Dialer.Peers.Snapshot.PeerSnapshotSource>().Current.Version;
     }
 
     [Test]
@@ -57,7 +44,7 @@ public sealed class EdgeRegistrationTests : ApiFixture
         Assert.That((await SippPhone.RunAsync("register-refused", Server.SipPort(), "99999999", "any-password")).ExitCode, Is.Zero);
         var inactive = await NewPhoneAsync("right-password");
         await Admin.PutJsonAsync($"/api/phones/{inactive}", """{"active":false}""");
-        await WaitForSnapshotAsync();
+        await Server.WaitForPeersAsync();
         Assert.That((await SippPhone.RunAsync("register-refused", Server.SipPort(), inactive, "right-password")).ExitCode, Is.Zero);
     }
 
@@ -68,7 +55,7 @@ public sealed class EdgeRegistrationTests : ApiFixture
         Assert.That((await SippPhone.RunAsync("register", Server.SipPort(), extension, "old-password-1")).ExitCode, Is.Zero);
         var changed = await Admin.PutJsonAsync($"/api/phones/{extension}", """{"password":"new-password-2","maxContacts":2}""");
         Assert.That(changed.StatusCode, Is.EqualTo(HttpStatusCode.OK));
-        await WaitForSnapshotAsync();
+        await Server.WaitForPeersAsync();
         Assert.That((await SippPhone.RunAsync("register-refused", Server.SipPort(), extension, "old-password-1")).ExitCode, Is.Zero);
         Assert.That((await SippPhone.RunAsync("register", Server.SipPort(), extension, "new-password-2")).ExitCode, Is.Zero);
     }

@@ -10,6 +10,8 @@ namespace Dialer.Host.Tests;
 /// Health:Clustered=true: two real `dialer serve` processes on one MariaDB share Quartz's job store, so a trunk
 /// server is probed once per interval by the cluster (not once per node), and both nodes route on the same states.
 /// </summary>
+// Timing-sensitive or CPU-heavy: runs alone, not beside another fixture.
+[NonParallelizable]
 public sealed class HealthClusterTests
 {
     [Test]
@@ -46,11 +48,14 @@ public sealed class HealthClusterTests
         await WaitForStateAsync(admin2, port, "up", TimeSpan.FromSeconds(8));
 
         // Once per second by the cluster: about 6 probes in 6 s; two nodes probing on their own would make about 12.
+        // Bounded by the time that really passed, so a slow machine's late firings are not taken for a fault.
         int Probes() => carrier.LogLines().Count(l => l.StartsWith("OPTIONS ", StringComparison.Ordinal));
         var before = Probes();
+        var watch = System.Diagnostics.Stopwatch.StartNew();
         await Task.Delay(TimeSpan.FromSeconds(6));
         var probes = Probes() - before;
-        Assert.That(probes, Is.InRange(4, 8), "OPTIONS the carrier received in 6 s from two clustered nodes");
+        var most = (int)watch.Elapsed.TotalSeconds + 2;
+        Assert.That(probes, Is.InRange(2, most), $"OPTIONS the carrier received in {watch.Elapsed.TotalSeconds:0.0} s from two clustered nodes");
 
         await carrier.StopAsync();
         await WaitForStateAsync(admin1, port, "down", TimeSpan.FromSeconds(6));

@@ -68,11 +68,11 @@ public sealed class ServeProcess : IAsyncDisposable
         return http;
     }
 
-    /// <summary>Waits until /healthz answers 200; false if the process exits or 10 s pass first.</summary>
+    /// <summary>Waits until /healthz answers 200; false if the process exits or 30 s pass first.</summary>
     public async Task<bool> WaitHealthyAsync()
     {
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{HttpPort}") };
-        for (var i = 0; i < 100 && !_process.HasExited; i++)
+        for (var i = 0; i < 300 && !_process.HasExited; i++)
         {
             try
             {

@@ -27,6 +27,31 @@ public static class LoopbackPorts
         throw new InvalidOperationException($"no free loopback port between {First} and {Last}");
     }
 
+    /// <summary>
+    /// Waits until some process has bound UDP <paramref name="port"/> (SIPp started in the background is listening),
+    /// reading the kernel's socket table so that the check itself never takes the port; false after <paramref name="within"/>.
+    /// </summary>
+    public static async Task<bool> WaitUdpBoundAsync(int port, TimeSpan? within = null)
+    {
+        var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(5));
+        var wanted = $":{port:X4} ";
+        do
+        {
+            foreach (var table in new[] { "/proc/net/udp", "/proc/net/udp6" })
+            {
+                // Each row: "sl local_address rem_address ..." with local_address as HEXADDR:HEXPORT.
+                if (File.Exists(table) && (await File.ReadAllLinesAsync(table)).Skip(1)
+                    .Any(row => row.Split(' ', StringSplitOptions.RemoveEmptyEntries) is [_, var local, ..] && (local + " ").EndsWith(wanted, StringComparison.Ordinal)))
+                {
+                    return true;
+                }
+            }
+            await Task.Delay(20);
+        }
+        while (DateTime.UtcNow < deadline);
+        return false;
+    }
+
     private static bool IsFree(int port)
     {
         try

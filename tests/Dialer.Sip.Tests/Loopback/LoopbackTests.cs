@@ -51,10 +51,11 @@ public sealed class LoopbackTests
     [Test]
     public async Task NobodyListening_OverTcp_IsATransportError503()
     {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
+        // A port held bound but not listening for the whole test: connections to it are refused, and no other socket can take it.
+        using var closed = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream,
+            System.Net.Sockets.ProtocolType.Tcp);
+        closed.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var port = ((IPEndPoint)closed.LocalEndPoint!).Port;
         Assert.That(await _uac.RequestAsync("OPTIONS", TestUac.Endpoint(SipProtocol.Tcp, IPAddress.Loopback, port)), Is.EqualTo(503));
     }
 
