@@ -128,6 +128,22 @@ public sealed class EdgeTrunkTests
     }
 
     [Test]
+    public async Task CarrierWhose487HasOnlyTheEdgesVia_StillEndsTheDialersCallWith487()
+    {
+        var port = LoopbackPorts.Free();
+        await CreateTrunkAsync($$"""{"name":"sloppy","channelCap":2,"dialPrefix":"77","servers":[{"host":"127.0.0.1","port":{{port}}}]}""");
+        await using var carrier = await CarrierAsync("carrier-ring-sloppy", port);
+        await using var dialer = new Dialer.Campaigns.Calls.SipDialer(
+            new Dialer.Sip.Transport.SipEndpoint(Dialer.Sip.Transport.SipProtocol.Udp, new IPEndPoint(IPAddress.Loopback, _server.SipPort())),
+            IPAddress.Loopback, TimeProvider.System);
+        var result = await dialer.CallAsync(new Dialer.Campaigns.Calls.CallRequest("775550000", "none", TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1)),
+            CancellationToken.None);
+        // Without the Via repair the 487 cannot be relayed: the dialer then gives up after its wait with no code.
+        Assert.That((result.Outcome, result.Code), Is.EqualTo(("no_answer", (int?)487)), result.Reason);
+        Assert.That((await ChannelsAsync("sloppy")).GetProperty("inUse").GetInt32(), Is.Zero);
+    }
+
+    [Test]
     public async Task TwoCampaignsUnderContention_KeepTheirAllocations()
     {
         var port = LoopbackPorts.Free();

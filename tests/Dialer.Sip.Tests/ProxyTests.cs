@@ -86,6 +86,45 @@ public sealed class ProxyTests
     }
 
     [Test]
+    public void ResponseWithOnlyOurVia_GetsTheRequestsVias_AsTheyWentOut()
+    {
+        // Only responses with our Via on top reach a transaction, so ours is all such a downstream left.
+        const string vias = "Via: SIP/2.0/UDP 198.51.100.1;branch=z9hG4bKours\n";
+        var request = Messages.Parse(Messages.Invite.Replace("Max-Forwards: 70",
+            "Via: SIP/2.0/UDP 203.0.113.7;branch=z9hG4bKfirst\nMax-Forwards: 70", StringComparison.Ordinal));
+        var response = Messages.Parse("SIP/2.0 487 Request Terminated\n" + vias
+            + "From: <sip:x@y>;tag=1\nTo: <sip:a@b>;tag=2\nCall-ID: c\nCSeq: 1 INVITE\nContent-Length: 0\n\n");
+        using var buffer = new PooledBuffer();
+        ProxyWriter.Response(response, buffer, request, new IPEndPoint(IPAddress.Parse("192.0.2.99"), 40000));
+        var forwarded = Messages.Parse(buffer.WrittenSpan.ToArray(), SipFraming.Stream, out _);
+        var sent = new List<string>();
+        foreach (var element in forwarded.Elements(HeaderKind.Via))
+        {
+            sent.Add(forwarded.Text(element));
+        }
+        Assert.That(forwarded.StatusCode, Is.EqualTo(487));
+        Assert.That(sent, Is.EqualTo(new[]
+        {
+            "SIP/2.0/UDP 192.0.2.10:5060;branch=z9hG4bK776asdhds;received=192.0.2.99;rport=40000",
+            "SIP/2.0/UDP 203.0.113.7;branch=z9hG4bKfirst",
+        }), "the Vias below ours, as the forwarded INVITE carried them");
+    }
+
+    [Test]
+    public void ResponseThatKeptTheVias_IsLeftAsItCame()
+    {
+        var request = Messages.Parse(Messages.Invite);
+        var response = Messages.Parse("SIP/2.0 486 Busy Here\nVia: SIP/2.0/UDP 198.51.100.1;branch=z9hG4bKours\n"
+            + "Via: SIP/2.0/UDP 192.0.2.10:5060;branch=z9hG4bK776asdhds;received=192.0.2.77\n"
+            + "From: <sip:x@y>;tag=1\nTo: <sip:a@b>;tag=2\nCall-ID: c\nCSeq: 1 INVITE\nContent-Length: 0\n\n");
+        using var buffer = new PooledBuffer();
+        ProxyWriter.Response(response, buffer, request, new IPEndPoint(IPAddress.Parse("192.0.2.99"), 40000));
+        var forwarded = Messages.Parse(buffer.WrittenSpan.ToArray(), SipFraming.Stream, out _);
+        Assert.That(forwarded.Count(HeaderKind.Via), Is.EqualTo(1));
+        Assert.That(forwarded.GetValue(HeaderKind.Via), Is.EqualTo("SIP/2.0/UDP 192.0.2.10:5060;branch=z9hG4bK776asdhds;received=192.0.2.77"));
+    }
+
+    [Test]
     public void RequestComingBackUnchanged_IsALoop_ButASpiralIsNot()
     {
         var request = Messages.Parse(Messages.Invite);

@@ -147,7 +147,7 @@ public sealed partial class CallRouter(EdgeSettings settings, PeerSnapshotSource
                 }
                 using (var buffer = new PooledBuffer(1024))
                 {
-                    ProxyWriter.Response(response, buffer);
+                    ProxyWriter.Response(response, buffer, request, source.Address);
                     _ = transaction.RespondAsync(buffer.WrittenSpan.ToArray(), response.StatusCode);
                 }
             },

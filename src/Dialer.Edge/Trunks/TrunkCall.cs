@@ -182,7 +182,7 @@ internal sealed class TrunkCall(TrunkCallContext context, ServerTransaction inbo
     private async Task RelayAsync(SipMessage response)
     {
         using var buffer = new PooledBuffer(1024);
-        ProxyWriter.Response(response, buffer);
+        ProxyWriter.Response(response, buffer, invite, source.Address);
         await inbound.RespondAsync(buffer.WrittenSpan.ToArray(), response.StatusCode);
     }
 

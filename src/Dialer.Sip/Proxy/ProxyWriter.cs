@@ -74,13 +74,19 @@ public static class ProxyWriter
         writer.Body(options.Body is { } body ? body.Span : request.Body.Of(span));
     }
 
-    /// <summary>RFC 3261 §16.7 step 3: the response goes on without the top Via (ours).</summary>
-    public static void Response(SipMessage response, IBufferWriter<byte> output)
+    /// <summary>
+    /// RFC 3261 §16.7 step 3: the response goes on without the top Via (ours). A downstream element that answered with
+    /// our Via alone (some carriers do, e.g. on the 487 after a CANCEL) would leave the response nowhere to go; given the
+    /// <paramref name="request"/> as this proxy received it from <paramref name="source"/>, its Vias are put back
+    /// (as they went out in the forwarded request), so the previous hop still gets its answer.
+    /// </summary>
+    public static void Response(SipMessage response, IBufferWriter<byte> output, SipMessage? request = null, IPEndPoint? source = null)
     {
         ArgumentNullException.ThrowIfNull(response);
         var writer = new SipWriter(output);
         var span = response.Span;
         writer.StatusLine(response.StatusCode, response.Reason.Of(span));
+        var repair = request is not null && !HasViaBelowTop(response);
         var firstVia = true;
         for (var i = 0; i < response.HeaderCount; i++)
         {
@@ -92,6 +98,11 @@ public static class ProxyWriter
             if (field.Kind == HeaderKind.Via && firstVia)
             {
                 firstVia = false;
+                if (repair)
+                {
+                    WriteRequestVias(request!, source, writer);
+                    continue;
+                }
                 var value = field.Value.Of(span);
                 var end = HeaderText.ElementEnd(value, 0);
                 if (end < value.Length)
@@ -104,6 +115,43 @@ public static class ProxyWriter
             writer.Header(field.Name.Of(span), field.Value.Of(span));
         }
         writer.Body(response.Body.Of(span));
+    }
+
+    /// <summary>Whether the response carries a Via besides the top one (ours), on another line or after a comma.</summary>
+    private static bool HasViaBelowTop(SipMessage response)
+    {
+        var first = response.IndexOf(HeaderKind.Via);
+        if (first < 0)
+        {
+            return false;
+        }
+        if (response.NextIndexOf(HeaderKind.Via, first) >= 0)
+        {
+            return true;
+        }
+        var value = response.HeaderAt(first).Value.Of(response.Span);
+        return HeaderText.ElementEnd(value, 0) < value.Length;
+    }
+
+    /// <summary>The request's Vias as the forwarded request carried them below ours: the top one with received/rport.</summary>
+    private static void WriteRequestVias(SipMessage request, IPEndPoint? source, SipWriter writer)
+    {
+        var first = true;
+        for (var i = 0; i < request.HeaderCount; i++)
+        {
+            var field = request.HeaderAt(i);
+            if (field.Kind != HeaderKind.Via)
+            {
+                continue;
+            }
+            if (first)
+            {
+                first = false;
+                WriteReceivedVia(request, field, source, writer);
+                continue;
+            }
+            writer.Header(field.Name.Of(request.Span), field.Value.Of(request.Span));
+        }
     }
 
     /// <summary>The previous hop's Via with received= (source IP differs from sent-by) and rport=port filled in.</summary>
