@@ -17,10 +17,7 @@ public sealed class EdgeLockoutTests
         using var admin = server.Client();
         var created = await admin.PostJsonAsync("/api/phones", """{"extension":"7001","password":"right-password"}""");
         Assert.That(created.StatusCode, Is.EqualTo(HttpStatusCode.Created));
-        for (var i = 0; i < 40 && server.Services<Dialer.Peers.Snapshot.PeerSnapshotSource>().Current.Phones.Count == 0; i++)
-        {
-            await Task.Delay(50);
-        }
+        await server.WaitForPeersAsync();
         for (var attempt = 0; attempt < 3; attempt++)
         {
             Assert.That((await SippPhone.RunAsync("register-refused", server.SipPort(), "7001", "guess-" + attempt)).ExitCode, Is.Zero);

@@ -15,10 +15,7 @@ public sealed class EdgeRestartTests
         {
             using var admin = first.Client();
             Assert.That((await admin.PostJsonAsync("/api/phones", """{"extension":"8001","password":"restart-password"}""")).StatusCode, Is.EqualTo(HttpStatusCode.Created));
-            for (var i = 0; i < 40 && first.Services<Dialer.Peers.Snapshot.PeerSnapshotSource>().Current.Phones.Count == 0; i++)
-            {
-                await Task.Delay(50);
-            }
+            await first.WaitForPeersAsync();
             var registered = await SippPhone.RunAsync("register", first.SipPort(), "8001", "restart-password");
             Assert.That(registered.ExitCode, Is.Zero, registered.Output);
             await first.Edge.FlushBindingsAsync(TimeSpan.FromSeconds(5));
