@@ -1,5 +1,5 @@
 using System.Net;
-using System.Net.Sockets;
+using Dialer.Testing;
 using NUnit.Framework;
 
 namespace Dialer.Host.Tests;
@@ -10,11 +10,7 @@ public sealed class DatabaseDownTests
     [Test]
     public async Task UnreachableDatabase_Gives503WithRetryAfter_AndHealthzStaysUp()
     {
-        // A port held bound but not listening for the whole test: connections to it are refused, and no other socket can take it.
-        using var closed = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream,
-            System.Net.Sockets.ProtocolType.Tcp);
-        closed.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        var port = ((IPEndPoint)closed.LocalEndPoint!).Port;
+        using var refusing = LoopbackPorts.Refusing(out var port);
         await using var server = await ApiServer.StartAsync(
             $"Server=127.0.0.1;Port={port};Database=none;User ID=x;Password=y;SslMode=None;Connection Timeout=2");
         using var admin = server.Client();

@@ -28,6 +28,18 @@ public static class LoopbackPorts
     }
 
     /// <summary>
+    /// A TCP port on 127.0.0.1 where connections are refused: held bound but not listening until the socket is
+    /// disposed, so no other socket can take it meanwhile (a port that was merely free a moment ago could be).
+    /// </summary>
+    public static Socket Refusing(out int port)
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        port = ((IPEndPoint)socket.LocalEndPoint!).Port;
+        return socket;
+    }
+
+    /// <summary>
     /// Waits until some process has bound UDP <paramref name="port"/> (SIPp started in the background is listening),
     /// reading the kernel's socket table so that the check itself never takes the port; false after <paramref name="within"/>.
     /// </summary>

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Dialer.Sip.Transport;
+using Dialer.Testing;
 using NUnit.Framework;
 
 namespace Dialer.Sip.Tests.Loopback;
@@ -51,11 +52,7 @@ public sealed class LoopbackTests
     [Test]
     public async Task NobodyListening_OverTcp_IsATransportError503()
     {
-        // A port held bound but not listening for the whole test: connections to it are refused, and no other socket can take it.
-        using var closed = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream,
-            System.Net.Sockets.ProtocolType.Tcp);
-        closed.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        var port = ((IPEndPoint)closed.LocalEndPoint!).Port;
+        using var refusing = LoopbackPorts.Refusing(out var port);
         Assert.That(await _uac.RequestAsync("OPTIONS", TestUac.Endpoint(SipProtocol.Tcp, IPAddress.Loopback, port)), Is.EqualTo(503));
     }
 
