@@ -39,6 +39,36 @@ public sealed class CliTests
     }
 
     [Test]
+    public async Task PhoneAdd_TakesOutboundTrunksAndCallerId()
+    {
+        Assert.That((await RunAsync("migrate")).ExitCode, Is.Zero);
+        Assert.That((await RunAsync("demo", "load")).ExitCode, Is.Zero);
+        var named = await RunAsync("phone", "add", "--extension", "4002", "--password", "cli-password",
+            "--outbound-trunks", "carrier-a, CARRIER-B", "--caller-id", "+15550104002");
+        Assert.That(named.ExitCode, Is.Zero, named.Error);
+        var all = await RunAsync("phone", "add", "--extension", "4003", "--password", "cli-password", "--outbound-trunks", "all");
+        Assert.That(all.ExitCode, Is.Zero, all.Error);
+        var none = await RunAsync("phone", "add", "--extension", "4004", "--password", "cli-password", "--outbound-trunks", "none");
+        Assert.That(none.ExitCode, Is.Zero, none.Error);
+        var lines = (await RunAsync("phone", "list")).Output.Split('\n');
+        Assert.Multiple(() =>
+        {
+            Assert.That(lines.Single(l => l.StartsWith("4002 ", StringComparison.Ordinal)), Does.Contain("carrier-a,carrier-b").And.Contain("+15550104002"));
+            Assert.That(lines.Single(l => l.StartsWith("4003 ", StringComparison.Ordinal)), Does.Contain(" all "));
+            Assert.That(lines.Single(l => l.StartsWith("4004 ", StringComparison.Ordinal)), Does.Contain(" none "));
+            Assert.That(lines.Single(l => l.StartsWith("1001 ", StringComparison.Ordinal)), Does.Contain(" all "), "demo phones may call out");
+        });
+
+        var bad = await RunAsync("phone", "add", "--extension", "4005", "--password", "cli-password",
+            "--outbound-trunks", "carrier-a,nope", "--caller-id", "boss");
+        Assert.That(bad.ExitCode, Is.EqualTo(2));
+        Assert.That(bad.Error, Does.Contain("callerId:"));
+        var unknown = await RunAsync("phone", "add", "--extension", "4005", "--password", "cli-password", "--outbound-trunks", "carrier-a,nope");
+        Assert.That(unknown.ExitCode, Is.EqualTo(2));
+        Assert.That(unknown.Error, Does.Contain("outboundTrunks[1]:"));
+    }
+
+    [Test]
     public async Task BadInput_ExitsWith2AndNamesTheField()
     {
         Assert.That((await RunAsync("migrate")).ExitCode, Is.Zero);

@@ -38,6 +38,44 @@ public sealed class PeersApiTests : ApiFixture
     }
 
     [Test]
+    public async Task Phone_OutboundTrunksAndCallerId_AreReadBack_AndAPutWithoutThemResetsTheDefaults()
+    {
+        var trunk = Unique("po");
+        await Admin.PostJsonAsync("/api/trunks", TrunkJson(trunk));
+        var extension = UniqueExtension();
+        var plain = await (await Admin.PostJsonAsync("/api/phones", $$"""{"extension":"{{UniqueExtension()}}","password":"long enough"}""")).JsonAsync();
+        Assert.That(plain.GetProperty("outboundTrunks").GetArrayLength(), Is.Zero, "a phone calls out through no trunk unless told");
+        Assert.That(plain.GetProperty("callerId").GetString(), Is.Empty);
+
+        var created = await Admin.PostJsonAsync("/api/phones",
+            $$"""{"extension":"{{extension}}","password":"long enough","outboundTrunks":["{{trunk.ToUpperInvariant()}}"],"callerId":"+15550100"}""");
+        Assert.That(created.StatusCode, Is.EqualTo(HttpStatusCode.Created), await created.Content.ReadAsStringAsync());
+        var read = await (await Admin.GetAsync(new Uri($"/api/phones/{extension}", UriKind.Relative))).JsonAsync();
+        Assert.That(read.GetProperty("outboundTrunks").EnumerateArray().Select(t => t.GetString()), Is.EqualTo(new[] { trunk }));
+        Assert.That(read.GetProperty("callerId").GetString(), Is.EqualTo("+15550100"));
+
+        var all = await Admin.PutJsonAsync($"/api/phones/{extension}", """{"outboundTrunks":["*"],"callerId":"anonymous"}""");
+        Assert.That((await all.JsonAsync()).GetProperty("outboundTrunks")[0].GetString(), Is.EqualTo("*"));
+
+        // PUT replaces the whole resource: what it leaves out takes its default.
+        var reset = await Admin.PutJsonAsync($"/api/phones/{extension}", """{"displayName":"Reset"}""");
+        Assert.That(reset.StatusCode, Is.EqualTo(HttpStatusCode.OK), await reset.Content.ReadAsStringAsync());
+        var after = await (await Admin.GetAsync(new Uri($"/api/phones/{extension}", UriKind.Relative))).JsonAsync();
+        Assert.That(after.GetProperty("outboundTrunks").GetArrayLength(), Is.Zero);
+        Assert.That(after.GetProperty("callerId").GetString(), Is.Empty);
+    }
+
+    [Test]
+    public async Task Phone_WithAnUnknownOutboundTrunk_Is400NamingTheElement()
+    {
+        var response = await Admin.PostJsonAsync("/api/phones",
+            $$"""{"extension":"{{UniqueExtension()}}","password":"long enough","outboundTrunks":["{{Unique("ghost")}}"]}""");
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That(response.Content.Headers.ContentType!.MediaType, Is.EqualTo("application/problem+json"));
+        Assert.That(await response.ErrorFieldsAsync(), Is.EqualTo(new[] { "outboundTrunks[0]" }));
+    }
+
+    [Test]
     public async Task DuplicatePhone_Is409NamingTheExtension()
     {
         var json = $$"""{"extension":"{{UniqueExtension()}}","password":"long enough"}""";

@@ -30,6 +30,84 @@ public sealed class PhoneRepositoryTests : RepositoryFixture
     }
 
     [Test]
+    public async Task OutboundTrunksAndCallerId_RoundTripAsTheTrunksSpellThem_AndAreAudited()
+    {
+        var trunkA = Unique("out-a");
+        var trunkB = Unique("out-b");
+        await Repository.CreateTrunkAsync(PeerValidator.Trunk(SampleInputs.Trunk(trunkA), null), "test");
+        await Repository.CreateTrunkAsync(PeerValidator.Trunk(SampleInputs.Trunk(trunkB), null), "test");
+        var input = SampleInputs.Phone(UniqueExtension());
+        input.OutboundTrunks = [trunkB.ToUpperInvariant(), trunkA];
+        input.CallerId = "+15550100";
+        var created = await Repository.CreatePhoneAsync(PeerValidator.Phone(input, null, null, Defaults), "test");
+        var read = await Repository.GetPhoneAsync(input.Extension!);
+        Assert.Multiple(() =>
+        {
+            Assert.That(created.OutboundTrunks, Is.EqualTo(new[] { trunkB, trunkA }));
+            Assert.That(read!.OutboundTrunks, Is.EqualTo(new[] { trunkB, trunkA }), "stored in the given order, spelled as the trunks are");
+            Assert.That(read.CallerId, Is.EqualTo("+15550100"));
+            Assert.That(read.MayUseTrunk(trunkA), Is.True);
+            Assert.That(read.MayUseTrunk("other"), Is.False);
+        });
+
+        input.Password = null;
+        input.OutboundTrunks = ["*"];
+        input.CallerId = "anonymous";
+        await Repository.ReplacePhoneAsync(PeerValidator.Phone(input, input.Extension, read, Defaults), null, "test");
+        var all = (await Repository.GetPhoneAsync(input.Extension!))!;
+        Assert.That(all.OutboundTrunks, Is.EqualTo(new[] { "*" }));
+        Assert.That(all.CallerId, Is.EqualTo("anonymous"));
+        Assert.That(all.MayUseTrunk(Unique("any")), Is.True);
+
+        input.OutboundTrunks = null;
+        input.CallerId = null;
+        await Repository.ReplacePhoneAsync(PeerValidator.Phone(input, input.Extension, all, Defaults), null, "test");
+        var none = (await Repository.GetPhoneAsync(input.Extension!))!;
+        Assert.That(none.OutboundTrunks, Is.Empty);
+        Assert.That(none.CallerId, Is.Empty);
+        Assert.That(none.MayUseTrunk(trunkA), Is.False);
+
+        var audit = await Repository.ListAuditAsync("phone", input.Extension, 10, null);
+        Assert.That(audit.Select(e => e.AfterJson), Has.Some.Contains($"\"outboundTrunks\":[\"{trunkB}\",\"{trunkA}\"]"));
+        Assert.That(audit.Select(e => e.AfterJson), Has.Some.Contains("\"callerId\":\"anonymous\""));
+        Assert.That(audit[0].BeforeJson, Does.Contain("\"outboundTrunks\":[\"*\"]"));
+    }
+
+    [Test]
+    public async Task OutboundTrunk_ThatDoesNotExist_IsAnErrorNamingTheElement_AndStoresNothing()
+    {
+        var trunk = Unique("known");
+        await Repository.CreateTrunkAsync(PeerValidator.Trunk(SampleInputs.Trunk(trunk), null), "test");
+        var input = SampleInputs.Phone(UniqueExtension());
+        input.OutboundTrunks = [trunk, Unique("ghost")];
+        var error = await Assert.ThrowsAsync<PeerValidationException>(() =>
+            Repository.CreatePhoneAsync(PeerValidator.Phone(input, null, null, Defaults), "test"));
+        Assert.That(error!.Errors.Keys, Is.EquivalentTo(new[] { "outboundTrunks[1]" }));
+        Assert.That(await Repository.GetPhoneAsync(input.Extension!), Is.Null);
+    }
+
+    [Test]
+    public async Task DeleteTrunk_NamedByAPhone_IsAConflict_ButAllTrunksIsNoReference()
+    {
+        var named = Unique("held");
+        var free = Unique("free");
+        await Repository.CreateTrunkAsync(PeerValidator.Trunk(SampleInputs.Trunk(named), null), "test");
+        await Repository.CreateTrunkAsync(PeerValidator.Trunk(SampleInputs.Trunk(free), null), "test");
+        var holder = SampleInputs.Phone(UniqueExtension());
+        holder.OutboundTrunks = [named];
+        await Repository.CreatePhoneAsync(PeerValidator.Phone(holder, null, null, Defaults), "test");
+        var everything = SampleInputs.Phone(UniqueExtension());
+        everything.OutboundTrunks = ["*"];
+        await Repository.CreatePhoneAsync(PeerValidator.Phone(everything, null, null, Defaults), "test");
+
+        var conflict = await Assert.ThrowsAsync<PeerConflictException>(() => Repository.DeleteTrunkAsync(named, null, "test"));
+        Assert.That(conflict!.Message, Does.Contain(holder.Extension));
+        Assert.That(await Repository.GetTrunkAsync(named), Is.Not.Null);
+        await Repository.DeleteTrunkAsync(free, null, "test");
+        Assert.That(await Repository.GetTrunkAsync(free), Is.Null);
+    }
+
+    [Test]
     public async Task Create_NeverStoresThePassword()
     {
         var input = SampleInputs.Phone(UniqueExtension());

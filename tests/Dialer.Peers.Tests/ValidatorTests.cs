@@ -39,13 +39,85 @@ public sealed class ValidatorTests
     public void Phone_ReplaceWithoutPassword_KeepsCredentialsUnlessRealmChanges()
     {
         var created = PeerValidator.Phone(SampleInputs.Phone(), null, null, s_defaults);
-        var stored = new Phone(created.Extension, "", created.AuthUsername, created.Realm, created.Credentials!, created.Codecs, 1, true, 7);
+        var stored = new Phone(created.Extension, "", created.AuthUsername, created.Realm, created.Credentials!, created.Codecs, 1, [], "", true, 7);
         var keep = SampleInputs.Phone();
         keep.Password = null;
         Assert.That(PeerValidator.Phone(keep, "1001", stored, s_defaults).Credentials, Is.Null);
         keep.Realm = "other.example";
         var error = Assert.Throws<PeerValidationException>(() => PeerValidator.Phone(keep, "1001", stored, s_defaults));
         Assert.That(error!.Errors.Keys, Is.EquivalentTo(new[] { "password" }));
+    }
+
+    [Test]
+    public void Phone_OutboundTrunksAndCallerId_DefaultToNoneAndTheExtension()
+    {
+        var draft = PeerValidator.Phone(SampleInputs.Phone(), null, null, s_defaults);
+        Assert.That(draft.OutboundTrunks, Is.Empty);
+        Assert.That(draft.CallerId, Is.Empty);
+    }
+
+    [TestCase(new[] { "*" }, new[] { "*" })]
+    [TestCase(new[] { "carrier-a", "Carrier-B" }, new[] { "carrier-a", "Carrier-B" })]
+    [TestCase(new string[0], new string[0])]
+    public void Phone_OutboundTrunks_AcceptsNoneAllOrNames(string[] given, string[] expected)
+    {
+        var input = SampleInputs.Phone();
+        input.OutboundTrunks = [.. given];
+        Assert.That(PeerValidator.Phone(input, null, null, s_defaults).OutboundTrunks, Is.EqualTo(expected));
+    }
+
+    [TestCase(new[] { "*", "carrier-a" }, "outboundTrunks[0]")]
+    [TestCase(new[] { "carrier-a", "*" }, "outboundTrunks[1]")]
+    [TestCase(new[] { "carrier-a", "CARRIER-A" }, "outboundTrunks[1]")]
+    [TestCase(new[] { "carrier-a", "has space" }, "outboundTrunks[1]")]
+    [TestCase(new[] { "" }, "outboundTrunks[0]")]
+    public void Phone_BadOutboundTrunks_NameTheElement(string[] given, string field)
+    {
+        var input = SampleInputs.Phone();
+        input.OutboundTrunks = [.. given];
+        var error = Assert.Throws<PeerValidationException>(() => PeerValidator.Phone(input, null, null, s_defaults));
+        Assert.That(error!.Errors.Keys, Is.EquivalentTo(new[] { field }));
+    }
+
+    [TestCase("")]
+    [TestCase("anonymous")]
+    [TestCase("15550100")]
+    [TestCase("+4930123456")]
+    [TestCase("+1234567890123456789012345678901")]
+    public void Phone_CallerId_AcceptsEmptyDigitsPlusOrAnonymous(string callerId)
+    {
+        var input = SampleInputs.Phone();
+        input.CallerId = callerId;
+        Assert.That(PeerValidator.Phone(input, null, null, s_defaults).CallerId, Is.EqualTo(callerId));
+    }
+
+    [TestCase("+")]
+    [TestCase("12 34")]
+    [TestCase("1-800-FLOWERS")]
+    [TestCase("++49")]
+    [TestCase("49+")]
+    [TestCase("Anonymous")]
+    [TestCase("\"Boss\" <sip:1@x>")]
+    [TestCase("123456789012345678901234567890123")]
+    [TestCase("+12345678901234567890123456789012")]
+    public void Phone_BadCallerId_NamesCallerId(string callerId)
+    {
+        var input = SampleInputs.Phone();
+        input.CallerId = callerId;
+        var error = Assert.Throws<PeerValidationException>(() => PeerValidator.Phone(input, null, null, s_defaults));
+        Assert.That(error!.Errors.Keys, Is.EquivalentTo(new[] { "callerId" }));
+    }
+
+    [TestCase(new string[0], "carrier-a", false)]
+    [TestCase(new[] { "*" }, "carrier-a", true)]
+    [TestCase(new[] { "*" }, "", false)]
+    [TestCase(new[] { "carrier-a", "carrier-b" }, "CARRIER-B", true)]
+    [TestCase(new[] { "carrier-a" }, "carrier-b", false)]
+    [TestCase(new[] { "carrier-a" }, "carrier", false)]
+    public void Phone_MayUseTrunk_NoneAllOrListed(string[] outboundTrunks, string trunk, bool allowed)
+    {
+        var phone = new Phone("1001", "", "1001", "r", new PhoneCredentials("", ""), ["PCMU"], 1, outboundTrunks, "", true, 1);
+        Assert.That(phone.MayUseTrunk(trunk), Is.EqualTo(allowed));
     }
 
     [Test]

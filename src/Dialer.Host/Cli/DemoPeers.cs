@@ -2,7 +2,7 @@ using Dialer.Peers.Model;
 
 namespace Dialer.Host.Cli;
 
-/// <summary>The demo peers: agents 1001-1003, carrier-a (two servers) and carrier-b on loopback, campaign demo.</summary>
+/// <summary>The demo peers: agents 1001-1003 (may call out through every trunk), carrier-a (two servers) and carrier-b on loopback, campaign demo.</summary>
 public static class DemoPeers
 {
     public static IEnumerable<PhoneInput> Phones() =>
@@ -13,6 +13,9 @@ public static class DemoPeers
             Password = $"demo-agent-100{i}",
             Codecs = ["PCMU", "PCMA", "telephone-event"],
             MaxContacts = 2,
+            // The demo agents may call out through both demo carriers, which see a number of the demo's own range.
+            OutboundTrunks = [OutboundTrunkList.All],
+            CallerId = $"+1555010100{i}",
         });
 
     public static IEnumerable<TrunkInput> Trunks() =>

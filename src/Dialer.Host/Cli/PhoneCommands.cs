@@ -14,9 +14,10 @@ public static class PhoneCommands
         list.SetAction((parse, cancellationToken) => CliSession.RunAsync(parse, async session =>
         {
             var page = await session.Repository.ListPhonesAsync(new PageQuery(PageQuery.MaxLimit), cancellationToken);
-            Table.Print(["extension", "name", "auth user", "realm", "codecs", "max", "active"],
+            Table.Print(["extension", "name", "auth user", "realm", "codecs", "max", "outbound", "caller id", "active"],
                 page.Items.Select(p => new[] { p.Extension, p.DisplayName, p.AuthUsername, p.Realm, string.Join(',', p.Codecs),
-                    p.MaxContacts.ToString(System.Globalization.CultureInfo.InvariantCulture), p.Active ? "yes" : "no" }));
+                    p.MaxContacts.ToString(System.Globalization.CultureInfo.InvariantCulture), OutboundText(p.OutboundTrunks),
+                    p.CallerId, p.Active ? "yes" : "no" }));
             return 0;
         }));
 
@@ -25,7 +26,15 @@ public static class PhoneCommands
         var name = new Option<string?>("--display-name");
         var codecs = new Option<string?>("--codecs") { Description = "comma separated, in order of preference" };
         var maxContacts = new Option<int?>("--max-contacts");
-        var add = new Command("add", "add a phone peer") { extension, password, name, codecs, maxContacts };
+        var outboundTrunks = new Option<string?>("--outbound-trunks")
+        {
+            Description = "trunks the phone may call out through: comma separated names, 'all' or 'none' (the default)",
+        };
+        var callerId = new Option<string?>("--caller-id")
+        {
+            Description = "the caller number carriers see: digits with an optional '+', or 'anonymous'; default the extension",
+        };
+        var add = new Command("add", "add a phone peer") { extension, password, name, codecs, maxContacts, outboundTrunks, callerId };
         add.SetAction((parse, cancellationToken) => CliSession.RunAsync(parse, async session =>
         {
             var input = new PhoneInput
@@ -35,6 +44,8 @@ public static class PhoneCommands
                 DisplayName = parse.GetValue(name),
                 Codecs = parse.GetValue(codecs)?.Split(',', StringSplitOptions.TrimEntries).ToList(),
                 MaxContacts = parse.GetValue(maxContacts),
+                OutboundTrunks = OutboundTrunksFrom(parse.GetValue(outboundTrunks)),
+                CallerId = parse.GetValue(callerId),
             };
             var phone = await session.Repository.CreatePhoneAsync(
                 PeerValidator.Phone(input, null, null, session.Defaults), CliSession.Actor, cancellationToken);
@@ -52,4 +63,20 @@ public static class PhoneCommands
         }));
         return new Command("phone", "phone peers") { list, add, delete };
     }
+
+    /// <summary>"all" is ["*"], "none" or nothing is [], otherwise the names; validation judges the names.</summary>
+    private static List<string>? OutboundTrunksFrom(string? option) => option?.Trim() switch
+    {
+        null => null,
+        "all" => [OutboundTrunkList.All],
+        "none" or "" => [],
+        var names => [.. names.Split(',', StringSplitOptions.TrimEntries)],
+    };
+
+    private static string OutboundText(IReadOnlyList<string> outboundTrunks) => outboundTrunks switch
+    {
+        [] => "none",
+        [OutboundTrunkList.All] => "all",
+        _ => string.Join(',', outboundTrunks),
+    };
 }

@@ -14,5 +14,9 @@ public sealed class PhoneInput
     public string? Realm { get; set; }
     public List<string>? Codecs { get; set; }
     public int? MaxContacts { get; set; }
+    /// <summary>Trunk names the phone may call out through; ["*"] for all. Null or absent means none ([]).</summary>
+    public List<string>? OutboundTrunks { get; set; }
+    /// <summary>The caller number carriers see: digits with an optional '+', or "anonymous". Null or "" means the extension.</summary>
+    public string? CallerId { get; set; }
     public bool? Active { get; set; }
 }

@@ -16,6 +16,8 @@ internal static class AuditViews
         Credentials = Masked,
         phone.Codecs,
         phone.MaxContacts,
+        phone.OutboundTrunks,
+        phone.CallerId,
         phone.Active,
     };
 

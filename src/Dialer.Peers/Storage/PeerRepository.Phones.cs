@@ -9,7 +9,7 @@ namespace Dialer.Peers.Storage;
 public sealed partial class PeerRepository
 {
     private const string PhoneColumns =
-        "id, extension, display_name, auth_username, realm, ha1_md5, ha1_sha256, codecs, max_contacts, active, row_version";
+        "id, extension, display_name, auth_username, realm, ha1_md5, ha1_sha256, codecs, max_contacts, outbound_trunks, caller_id, active, row_version";
 
     public async Task<Page<Phone>> ListPhonesAsync(PageQuery query, CancellationToken cancellationToken = default)
     {
@@ -39,13 +39,14 @@ public sealed partial class PeerRepository
         {
             return await database.WriteAsync(async (connection, transaction, version) =>
             {
+                var outboundTrunks = await ResolveOutboundTrunksAsync(connection, transaction, draft.OutboundTrunks);
                 await connection.ExecuteAsync("""
                     INSERT INTO phones (extension, display_name, auth_username, realm, ha1_md5, ha1_sha256, codecs,
-                        max_contacts, active, row_version, created_at, updated_at)
+                        max_contacts, outbound_trunks, caller_id, active, row_version, created_at, updated_at)
                     VALUES (@Extension, @DisplayName, @AuthUsername, @Realm, @Ha1Md5, @Ha1Sha256, @Codecs,
-                        @MaxContacts, @Active, @version, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))
-                    """, PhoneArgs(draft, credentials, version), transaction);
-                var phone = ToPhone(draft, credentials, version);
+                        @MaxContacts, @OutboundTrunks, @CallerId, @Active, @version, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))
+                    """, PhoneArgs(draft, credentials, outboundTrunks, version), transaction);
+                var phone = ToPhone(draft, credentials, outboundTrunks, version);
                 await Audit.WriteAsync(connection, transaction, actor, "phone", phone.Extension, "create", version, null, AuditViews.Of(phone));
                 return phone;
             }, cancellationToken);
@@ -72,13 +73,15 @@ public sealed partial class PeerRepository
                 throw ValidationErrors.Failure("password", "is required when authUsername or realm changes");
             }
             var credentials = draft.Credentials ?? before.Credentials;
+            var outboundTrunks = await ResolveOutboundTrunksAsync(connection, transaction, draft.OutboundTrunks);
             await connection.ExecuteAsync("""
                 UPDATE phones SET display_name = @DisplayName, auth_username = @AuthUsername, realm = @Realm,
                     ha1_md5 = @Ha1Md5, ha1_sha256 = @Ha1Sha256, codecs = @Codecs, max_contacts = @MaxContacts,
+                    outbound_trunks = @OutboundTrunks, caller_id = @CallerId,
                     active = @Active, row_version = @version, updated_at = UTC_TIMESTAMP(6)
                 WHERE extension = @Extension
-                """, PhoneArgs(draft, credentials, version), transaction);
-            var after = ToPhone(draft, credentials, version);
+                """, PhoneArgs(draft, credentials, outboundTrunks, version), transaction);
+            var after = ToPhone(draft, credentials, outboundTrunks, version);
             await Audit.WriteAsync(connection, transaction, actor, "phone", after.Extension, "update", version,
                 AuditViews.Of(before), AuditViews.Of(after));
             return after;
@@ -102,7 +105,36 @@ public sealed partial class PeerRepository
         return row?.ToPhone() ?? throw new PeerNotFoundException($"phone {extension} does not exist");
     }
 
-    private static object PhoneArgs(PhoneDraft draft, PhoneCredentials credentials, long version) => new
+    /// <summary>
+    /// Checks that every named outbound trunk exists and returns the names as the trunks spell them; "*" and [] pass
+    /// as they are. Every write holds the peers_version row lock, so no trunk can vanish before this one commits.
+    /// </summary>
+    private static async Task<IReadOnlyList<string>> ResolveOutboundTrunksAsync(
+        IDbConnection connection, IDbTransaction transaction, IReadOnlyList<string> names)
+    {
+        if (names.Count == 0 || (names.Count == 1 && names[0] == OutboundTrunkList.All))
+        {
+            return names;
+        }
+        var stored = (await connection.QueryAsync<string>("SELECT name FROM trunks WHERE name IN @names", new { names }, transaction))
+            .ToList();
+        var errors = new ValidationErrors();
+        var resolved = new List<string>(names.Count);
+        for (var i = 0; i < names.Count; i++)
+        {
+            var match = stored.Find(s => string.Equals(s, names[i], StringComparison.OrdinalIgnoreCase));
+            if (match is null)
+            {
+                errors.Add($"outboundTrunks[{i}]", $"trunk '{names[i]}' does not exist");
+                continue;
+            }
+            resolved.Add(match);
+        }
+        errors.ThrowIfAny();
+        return resolved;
+    }
+
+    private static object PhoneArgs(PhoneDraft draft, PhoneCredentials credentials, IReadOnlyList<string> outboundTrunks, long version) => new
     {
         draft.Extension,
         draft.DisplayName,
@@ -112,13 +144,15 @@ public sealed partial class PeerRepository
         credentials.Ha1Sha256,
         Codecs = JoinCodecs(draft.Codecs),
         draft.MaxContacts,
+        OutboundTrunks = OutboundTrunkList.Join(outboundTrunks),
+        draft.CallerId,
         draft.Active,
         version,
     };
 
-    private static Phone ToPhone(PhoneDraft draft, PhoneCredentials credentials, long version) =>
+    private static Phone ToPhone(PhoneDraft draft, PhoneCredentials credentials, IReadOnlyList<string> outboundTrunks, long version) =>
         new(draft.Extension, draft.DisplayName, draft.AuthUsername, draft.Realm, credentials, draft.Codecs,
-            draft.MaxContacts, draft.Active, version);
+            draft.MaxContacts, outboundTrunks, draft.CallerId, draft.Active, version);
 
     private sealed class PhoneRow
     {
@@ -131,10 +165,12 @@ public sealed partial class PeerRepository
         public string Ha1Sha256 { get; set; } = "";
         public string Codecs { get; set; } = "";
         public int MaxContacts { get; set; }
+        public string OutboundTrunks { get; set; } = "";
+        public string CallerId { get; set; } = "";
         public bool Active { get; set; }
         public long RowVersion { get; set; }
 
         public Phone ToPhone() => new(Extension, DisplayName, AuthUsername, Realm, new PhoneCredentials(Ha1Md5, Ha1Sha256),
-            SplitCodecs(Codecs), MaxContacts, Active, RowVersion);
+            SplitCodecs(Codecs), MaxContacts, OutboundTrunkList.Split(OutboundTrunks), CallerId, Active, RowVersion);
     }
 }

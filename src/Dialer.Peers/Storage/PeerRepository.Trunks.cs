@@ -107,7 +107,7 @@ public sealed partial class PeerRepository
         }, cancellationToken);
     }
 
-    /// <summary>Deletes a trunk; refused while campaigns hold allocations on it.</summary>
+    /// <summary>Deletes a trunk; refused while campaigns hold allocations on it or phones name it in outboundTrunks.</summary>
     public Task DeleteTrunkAsync(string name, long? expectedVersion, string actor, CancellationToken cancellationToken = default) =>
         database.WriteAsync(async (connection, transaction, version) =>
         {
@@ -120,6 +120,15 @@ public sealed partial class PeerRepository
             if (campaigns.Count > 0)
             {
                 throw new PeerConflictException($"trunk {name} is allocated to campaigns {string.Join(", ", campaigns)}; remove those allocations first");
+            }
+            // Phones name their outbound trunks; a later trunk of the same name must not inherit them. "*" is no reference.
+            var phones = (await connection.QueryAsync<string>(
+                "SELECT extension FROM phones WHERE FIND_IN_SET(@Name, outbound_trunks) > 0 ORDER BY LENGTH(extension), extension",
+                new { before.Name }, transaction)).ToList();
+            if (phones.Count > 0)
+            {
+                throw new PeerConflictException(
+                    $"trunk {name} is an outbound trunk of phones {string.Join(", ", phones)}; remove it from their outboundTrunks first");
             }
             await connection.ExecuteAsync("DELETE FROM trunks WHERE id = @id", new { id }, transaction);
             await Audit.WriteAsync(connection, transaction, actor, "trunk", name, "delete", version, AuditViews.Of(before), null);

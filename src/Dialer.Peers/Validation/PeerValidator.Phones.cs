@@ -35,9 +35,56 @@ public static partial class PeerValidator
         var credentials = PhoneCredentialsFrom(errors, input.Password, authUsername, realm, existing);
         var codecs = Rules.CodecList(errors, "codecs", input.Codecs);
         Rules.Range(errors, "maxContacts", input.MaxContacts, 1, 100);
+        var outboundTrunks = OutboundTrunksFrom(errors, input.OutboundTrunks);
+        var callerId = input.CallerId ?? "";
+        if (!IsCallerId(callerId))
+        {
+            errors.Add("callerId", "must be empty (the extension), up to 32 digits with an optional leading '+', or 'anonymous'");
+        }
         errors.ThrowIfAny();
         return new PhoneDraft(ext!, input.DisplayName ?? "", authUsername, realm, credentials, codecs,
-            input.MaxContacts ?? 1, input.Active ?? true);
+            input.MaxContacts ?? 1, outboundTrunks, callerId, input.Active ?? true);
+    }
+
+    /// <summary>
+    /// [] (or absent) none, ["*"] all, else distinct trunk names. Whether each trunk exists is checked on write,
+    /// in the transaction that stores the phone, as campaign allocations are.
+    /// </summary>
+    private static string[] OutboundTrunksFrom(ValidationErrors errors, List<string>? given)
+    {
+        if (given is null || given.Count == 0)
+        {
+            return [];
+        }
+        if (given.Count == 1 && given[0] == OutboundTrunkList.All)
+        {
+            return [OutboundTrunkList.All];
+        }
+        for (var i = 0; i < given.Count; i++)
+        {
+            var field = $"outboundTrunks[{i}]";
+            if (given[i] == OutboundTrunkList.All)
+            {
+                errors.Add(field, "'*' (all trunks) must be the only element");
+                continue;
+            }
+            Rules.Name(errors, field, given[i]);
+            if (given.Take(i).Any(earlier => string.Equals(earlier, given[i], StringComparison.OrdinalIgnoreCase)))
+            {
+                errors.Add(field, $"trunk '{given[i]}' is listed twice");
+            }
+        }
+        return [.. given];
+    }
+
+    private static bool IsCallerId(string value)
+    {
+        if (value.Length == 0 || value == "anonymous")
+        {
+            return true;
+        }
+        var digits = value.StartsWith('+') ? value[1..] : value;
+        return value.Length <= 32 && digits.Length > 0 && digits.All(char.IsAsciiDigit);
     }
 
     private static PhoneCredentials? PhoneCredentialsFrom(
