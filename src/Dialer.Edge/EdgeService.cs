@@ -1,5 +1,7 @@
 using System.Security.Cryptography;
+using Dialer.Edge.Calls;
 using Dialer.Edge.Core;
+using Dialer.Edge.Dialogs;
 using Dialer.Edge.Location;
 using Dialer.Edge.Registrar;
 using Dialer.Edge.Trunks;
@@ -52,7 +54,11 @@ public sealed class EdgeService : IAsyncDisposable
         Location = new LocationService(time, _writer);
         _callLog = new CallLogWriter(new CallLogStore(database), time, loggers.CreateLogger<CallLogWriter>());
         Ledger = new ChannelLedger(time, settings.MaxChannels, _callLog.Add);
+        Dialogs = new DialogTable(new DialogToken(settings.DialogKey), time, settings.MaxCallDuration, settings.MaxDialogs);
     }
+
+    /// <summary>The live calls through this edge.</summary>
+    public DialogTable Dialogs { get; }
 
     public LocationService Location { get; }
 
@@ -76,14 +82,21 @@ public sealed class EdgeService : IAsyncDisposable
         _transport = new SipTransportHost(Receive);
         _transport.Start(_settings.Listen);
         var addresses = new EdgeAddresses(_settings, _transport.Bound);
+        var context = new TransactionContext(_transport, _time, SipTimers.Default);
+        var clients = new ClientTransactions(context);
+        var forwarder = new Forwarder(addresses);
         var digest = new DigestServer(new DigestNonces(RandomNumberGenerator.GetBytes(32), _time, _settings.Registrar.NonceLifetime));
         var gate = new DigestGate(_settings, _peers, digest, new AuthLockout(_settings.Lockout, _time), _loggers.CreateLogger<DigestGate>());
         var registrar = new PhoneRegistrar(_settings, Location, gate, addresses, _time, _loggers.CreateLogger<PhoneRegistrar>());
-        var calls = new CallRouter(_settings, _peers, Location, gate, addresses, _transport, Ledger, _board, new ActiveTrunkCalls(_time, _settings.MaxCallDuration),
-            _time, _loggers.CreateLogger<CallRouter>());
-        _core = new EdgeCore(registrar, calls, _loggers.CreateLogger<EdgeCore>());
-        _layer = new TransactionLayer(new TransactionContext(_transport, _time, SipTimers.Default), _core);
-        calls.Attach(_layer);
+        var handlers = new EdgeHandlers(
+            registrar,
+            new TrunkCalls(_peers, Ledger, clients, forwarder, Dialogs, _board, new TrunkResolver(_time), _time, _loggers.CreateLogger<TrunkCalls>()),
+            new ExtensionCalls(_settings, Location, clients, forwarder, Dialogs, _time),
+            new InDialogRelay(clients, forwarder, Dialogs, _transport),
+            gate);
+        _core = new EdgeCore(handlers, new DialogGuard(addresses, Dialogs), Dialogs, new CallerClassifier(_settings, _peers, Location),
+            new StatelessResponder(_transport), _peers, addresses, _loggers.CreateLogger<EdgeCore>());
+        _layer = new TransactionLayer(context, clients, _core);
         _loops.Add(Task.Run(() => _refresher.RunAsync(_stop.Token), CancellationToken.None));
         _loops.Add(Task.Run(() => _writer.RunAsync(_stop.Token), CancellationToken.None));
         _loops.Add(Task.Run(() => _callLog.RunAsync(_stop.Token), CancellationToken.None));

@@ -28,6 +28,18 @@ public sealed record EdgeSettings
     /// <summary>An answered trunk call's channel returns after this long even without a BYE (a lost BYE never leaks a channel).</summary>
     public TimeSpan MaxCallDuration { get; init; } = TimeSpan.FromHours(4);
 
+    /// <summary>Live dialogs at most (Edge:MaxDialogs); a new call beyond it gets 503.</summary>
+    public int MaxDialogs { get; init; } = 100_000;
+
+    /// <summary>Proxy (fork to bindings) or redirect (302 with the bindings) for calls to extensions (Edge:ExtensionMode).</summary>
+    public Dialer.Edge.Calls.ExtensionMode ExtensionMode { get; init; } = Dialer.Edge.Calls.ExtensionMode.Proxy;
+
+    /// <summary>
+    /// The HMAC key of the dialog tokens in our Record-Route (Edge:DialogKey, else derived from the secrets key), the
+    /// same on every node of a cluster. Random by default, which suits tests and a single node that never restarts.
+    /// </summary>
+    public byte[] DialogKey { get; init; } = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+
     /// <summary>How often the repository version is checked for a new snapshot.</summary>
     public TimeSpan SnapshotPoll { get; init; } = TimeSpan.FromSeconds(1);
 }

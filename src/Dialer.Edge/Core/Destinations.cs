@@ -29,6 +29,41 @@ public static class Destinations
         return new SipEndpoint(SipProtocol.Udp, binding.Source);
     }
 
+    /// <summary>
+    /// Where in-dialog requests to the sender of <paramref name="message"/> go: its Contact when that names an IP
+    /// address (RFC 3261 §12.1 remote target), else <paramref name="fallback"/> (the address it was reached at).
+    /// </summary>
+    public static SipEndpoint ForContact(SipMessage message, SipEndpoint fallback)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        foreach (var element in message.Elements(HeaderKind.Contact))
+        {
+            if (NameAddress.TryParse(message.Span, element, out var contact) && SipUri.TryParse(contact.Uri.Of(message.Span), out var uri)
+                && ForUri(uri) is { } endpoint)
+            {
+                // Over a connection, keep using it: the peer's listening port is not what it connected from.
+                return fallback.IsReliable && endpoint.Address.Address.Equals(fallback.Address.Address) ? fallback : endpoint;
+            }
+            break;
+        }
+        return fallback;
+    }
+
+    /// <summary>
+    /// Where requests to a caller go: a phone's observed source (it may be behind NAT, RFC 3581), anyone else's Contact
+    /// when it names the address it sent from, else that source.
+    /// </summary>
+    public static SipEndpoint ForCaller(SipMessage invite, SipEndpoint source, bool isPhone)
+    {
+        ArgumentNullException.ThrowIfNull(invite);
+        if (isPhone || source.IsReliable)
+        {
+            return source;
+        }
+        var contact = ForContact(invite, source);
+        return contact.Address.Address.Equals(source.Address.Address) ? contact : source;
+    }
+
     /// <summary>A URI with an IP host: its address, port and transport parameter (no DNS); null for names.</summary>
     public static SipEndpoint? ForUri(SipUri uri)
     {

@@ -27,6 +27,22 @@ public sealed class EdgeAddresses(EdgeSettings settings, IReadOnlyList<SipListen
         return Bound.Any(b => b.Address.Port == effective) && IsOurDomain(host);
     }
 
+    /// <summary>The top Route of <paramref name="request"/> names this edge (loose routing, RFC 3261 §16.4).</summary>
+    public bool RoutesThroughUs(Dialer.Sip.Message.SipMessage request) => TopRoute(request) is not null;
+
+    /// <summary>The top Route's URI when it names this edge, else null.</summary>
+    public Dialer.Sip.Uris.SipUri? TopRoute(Dialer.Sip.Message.SipMessage request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        foreach (var element in request.Elements(Dialer.Sip.Message.HeaderKind.Route))
+        {
+            return Dialer.Sip.Headers.NameAddress.TryParse(request.Span, element, out var route)
+                && Dialer.Sip.Uris.SipUri.TryParse(route.Uri.Of(request.Span), out var uri)
+                && IsUs(uri.HostWithoutBrackets, uri.Port ?? 5060) ? uri : null;
+        }
+        return null;
+    }
+
     /// <summary>The listen address to put in our Via and Record-Route for a given outgoing protocol and family.</summary>
     public SipListenAddress For(SipProtocol protocol, System.Net.Sockets.AddressFamily family) =>
         Bound.FirstOrDefault(b => b.Protocol == protocol && b.Address.AddressFamily == family)

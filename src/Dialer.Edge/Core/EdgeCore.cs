@@ -1,22 +1,94 @@
+using Dialer.Edge.Calls;
+using Dialer.Edge.Dialogs;
 using Dialer.Edge.Registrar;
+using Dialer.Peers.Snapshot;
 using Dialer.Sip.Message;
 using Dialer.Sip.Transactions;
 using Dialer.Sip.Transport;
+using Dialer.Sip.Uris;
 using Microsoft.Extensions.Logging;
 
 namespace Dialer.Edge.Core;
 
+/// <summary>The handlers <see cref="EdgeCore"/> dispatches to, one per kind of request.</summary>
+public sealed record EdgeHandlers(PhoneRegistrar Registrar, TrunkCalls Trunks, ExtensionCalls Extensions, InDialogRelay InDialog, DigestGate Gate);
+
 /// <summary>
-/// The edge's transaction user: one place that decides what each request is for. REGISTER goes to the
-/// registrar, INVITE and CANCEL to the call router, OPTIONS to the edge gets its capabilities, other requests
-/// are in-dialog requests routed through our Record-Route. While draining, new calls and registrations get 503.
+/// The edge's transaction user: the one place that decides what each request is for (docs/architecture.md "A request's
+/// path"). Before any state is kept, <see cref="Screen"/> answers statelessly what the edge will not serve: hop and
+/// loop problems, unsupported Proxy-Require, strangers, and Routes naming us without a dialog token that verifies.
+/// Then REGISTER goes to the registrar, a new INVITE to the trunk or extension handler, CANCEL to the dialog it cancels,
+/// OPTIONS to the edge gets its capabilities, and in-dialog requests are relayed because their dialog says so.
 /// </summary>
-public sealed partial class EdgeCore(PhoneRegistrar registrar, CallRouter calls, ILogger<EdgeCore> logger) : ITransactionUser
+public sealed partial class EdgeCore(EdgeHandlers handlers, DialogGuard guard, DialogTable dialogs, CallerClassifier callers,
+    StatelessResponder stateless, PeerSnapshotSource peers, EdgeAddresses addresses, ILogger<EdgeCore> logger) : ITransactionUser
 {
     private volatile bool _draining;
 
     /// <summary>Stop taking new work: new requests get 503 with Retry-After while transactions in progress finish.</summary>
     public void Drain() => _draining = true;
+
+    public bool Screen(SipMessage request, SipEndpoint source)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var refusal = Refusal(request, source);
+        if (refusal is { } answer)
+        {
+            if (answer.Status > 0)
+            {
+                stateless.Respond(request, source, answer.Status, answer.Reason, answer.Headers);
+            }
+            return false;
+        }
+        return true;
+    }
+
+    /// <summary>What to answer statelessly, or null to serve the request in a transaction.</summary>
+    private StatelessAnswer? Refusal(SipMessage request, SipEndpoint source)
+    {
+        if (request.MaxForwards == 0)
+        {
+            return new(483, "Too Many Hops");
+        }
+        if (Dialer.Sip.Proxy.ProxyBranch.HasLooped(request, addresses.IsUs))
+        {
+            return new(482, "Loop Detected");
+        }
+        if (RequiredOptions.Unsupported(request, HeaderKind.ProxyRequire) is { } proxyRequired)
+        {
+            return new(420, "Bad Extension", $"Unsupported: {proxyRequired}");
+        }
+        switch (guard.Check(request, source, out _))
+        {
+            case RouteVerdict.Relay:
+                return null;
+            case RouteVerdict.Forbidden:
+                return new(403, "Forbidden");
+            case RouteVerdict.UnknownDialog:
+                return new(481, "Call/Transaction Does Not Exist");
+        }
+        var answeredHere = request.Method == SipMethod.Register || (request.Method == SipMethod.Options && IsForUs(request));
+        if (answeredHere && RequiredOptions.Unsupported(request, HeaderKind.Require) is { } required)
+        {
+            // RFC 3261 §8.2.2.3: a UAS (the registrar, or the edge answering OPTIONS) refuses what it does not support.
+            return new(420, "Bad Extension", $"Unsupported: {required}");
+        }
+        if (answeredHere || request.Method == SipMethod.Cancel)
+        {
+            return null;
+        }
+        if (HasToTag(request))
+        {
+            // An in-dialog request that names no dialog of ours (RFC 3261 §12.2.2).
+            return new(481, "Call/Transaction Does Not Exist");
+        }
+        if (callers.Classify(source) == Caller.Stranger)
+        {
+            LogStranger(logger, request.Method, source);
+            return new(403, "Forbidden");
+        }
+        return request.Method == SipMethod.Invite ? null : new(403, "Forbidden: Not Relayed");
+    }
 
     public void OnRequest(ServerTransaction? transaction, SipMessage request, SipEndpoint source)
     {
@@ -32,28 +104,32 @@ public sealed partial class EdgeCore(PhoneRegistrar registrar, CallRouter calls,
     {
         try
         {
-            if (_draining && request.Method is SipMethod.Invite or SipMethod.Register)
+            if (_draining && request.Method is SipMethod.Invite or SipMethod.Register && !addresses.RoutesThroughUs(request))
             {
                 await Responder.RespondAsync(transaction, 503, "Service Unavailable", "Retry-After: 5", "Reason: SIP;cause=503;text=\"shutting down\"");
+                return;
+            }
+            if (guard.Check(request, source, out var route) == RouteVerdict.Relay)
+            {
+                await handlers.InDialog.RelayAsync(transaction, request, source, route);
                 return;
             }
             switch (request.Method)
             {
                 case SipMethod.Register:
-                    await registrar.HandleAsync(transaction, request, source);
+                    await handlers.Registrar.HandleAsync(transaction, request, source);
                     break;
                 case SipMethod.Invite:
-                    await calls.InviteAsync(transaction, request, source);
+                    await InviteAsync(transaction, request, source);
                     break;
                 case SipMethod.Cancel:
-                    await calls.CancelAsync(transaction, request);
+                    await CancelAsync(transaction, request, source);
                     break;
-                case SipMethod.Options when request.IndexOf(HeaderKind.Route) < 0:
+                case SipMethod.Options:
                     await Responder.CapabilitiesAsync(transaction);
                     break;
                 default:
-                    // BYE, re-INVITE, INFO, UPDATE ... inside dialogs that record-routed through the edge.
-                    await calls.InDialogAsync(transaction, request, source);
+                    await Responder.RespondAsync(transaction, 403, "Forbidden: Not Relayed");
                     break;
             }
         }
@@ -66,10 +142,73 @@ public sealed partial class EdgeCore(PhoneRegistrar registrar, CallRouter calls,
         }
     }
 
-    public void OnAck(SipMessage ack, SipEndpoint source) => calls.Ack(ack, source);
+    /// <summary>A new call: dialers by ACL, carriers by trunk ACL (extensions only), phones after a 407 digest challenge.</summary>
+    private async Task InviteAsync(ServerTransaction transaction, SipMessage invite, SipEndpoint source)
+    {
+        // RFC 3261 §16.2: a proxy sends 100 Trying at once so the caller stops retransmitting.
+        await Responder.RespondAsync(transaction, 100, "Trying");
+        var caller = callers.Classify(source);
+        Dialer.Peers.Model.Phone? phone = null;
+        if (caller == Caller.Phone && (phone = await handlers.Gate.AuthenticateAsync(transaction, invite, source, extension: null)) is null)
+        {
+            return;
+        }
+        if (!SipUri.TryParse(invite.RequestUri.Of(invite.Span), out var target) || target.UnescapedUser is not { } number)
+        {
+            await Responder.RespondAsync(transaction, 404, "Not Found");
+            return;
+        }
+        if (peers.Current.Phones.TryGetValue(number, out var callee) && callee.Active)
+        {
+            await handlers.Extensions.CallAsync(transaction, invite, source, callee, caller);
+        }
+        else if (caller == Caller.Carrier)
+        {
+            // Carriers only reach extensions: the edge is never a transit from one carrier to another.
+            await Responder.RespondAsync(transaction, 404, "Not Found");
+        }
+        else
+        {
+            await handlers.Trunks.CallAsync(transaction, invite, source, number, caller, phone);
+        }
+    }
 
-    public void OnStrayResponse(SipMessage response, SipEndpoint source) => calls.StrayResponse(response);
+    /// <summary>CANCEL (RFC 3261 §9.2, §16.10): 200 at once when it matches an early dialog's INVITE from the same caller, then the call cancels.</summary>
+    private async Task CancelAsync(ServerTransaction transaction, SipMessage cancel, SipEndpoint source)
+    {
+        var dialog = transaction.Key is var key && dialogs.FindByInvite(key with { Method = SipMethod.Invite, MethodName = "" }) is { } found
+            && found.Caller.Sends(source) ? found : null;
+        await Responder.RespondAsync(transaction, dialog is null ? 481 : 200, dialog is null ? "Call/Transaction Does Not Exist" : "OK");
+        if (dialog is not null && !handlers.Extensions.Cancel(dialog))
+        {
+            await handlers.Trunks.CancelAsync(dialog);
+        }
+    }
+
+    public void OnAck(SipMessage ack, SipEndpoint source)
+    {
+        // An ACK for a 2xx (RFC 3261 §13.2.2.4) travels only inside a dialog of ours; anything else is dropped.
+        if (ack.MaxForwards > 0 && guard.Check(ack, source, out var route) == RouteVerdict.Relay)
+        {
+            handlers.InDialog.Ack(ack, source, route);
+        }
+    }
+
+    /// <summary>A response that matches no client transaction of ours is dropped: the edge relays only what it asked for.</summary>
+    public void OnStrayResponse(SipMessage response, SipEndpoint source)
+    {
+    }
+
+    private bool IsForUs(SipMessage request) =>
+        SipUri.TryParse(request.RequestUri.Of(request.Span), out var uri) && addresses.IsOurDomain(uri.HostWithoutBrackets);
+
+    private static bool HasToTag(SipMessage request) => request.TryGetTo(out var to) && !to.Tag(request.Span).IsEmpty;
+
+    private readonly record struct StatelessAnswer(int Status, string Reason, params string[] Headers);
 
     [LoggerMessage(EventId = 2301, Level = LogLevel.Error, Message = "Handling {Method} from {Source} failed")]
     private static partial void LogRequestFailed(ILogger logger, string method, string source, Exception error);
+
+    [LoggerMessage(EventId = 2401, Level = LogLevel.Debug, Message = "{Method} from {Source} refused: not a dialer, carrier or registered phone")]
+    private static partial void LogStranger(ILogger logger, SipMethod method, SipEndpoint source);
 }

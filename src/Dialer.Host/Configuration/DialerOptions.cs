@@ -84,6 +84,15 @@ public sealed class EdgeOptions
 
     /// <summary>How long SIGTERM waits for transactions in progress before the edge stops.</summary>
     public int DrainSeconds { get; set; } = 5;
+
+    /// <summary>Live dialogs (calls through the edge) at most; a call beyond it gets 503.</summary>
+    public int MaxDialogs { get; set; } = 100_000;
+
+    /// <summary>Calls to registered extensions: "proxy" (fork to the bindings) or "redirect" (302 with the bindings).</summary>
+    public string ExtensionMode { get; set; } = "proxy";
+
+    /// <summary>Base64 HMAC key (16+ bytes) of the dialog tokens in Record-Route; empty = derived from the secrets key.</summary>
+    public string DialogKey { get; set; } = "";
 }
 
 public sealed class HealthOptions

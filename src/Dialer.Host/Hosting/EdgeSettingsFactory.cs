@@ -1,4 +1,7 @@
 using Dialer.Edge;
+using Dialer.Edge.Calls;
+using Dialer.Edge.Dialogs;
+using Dialer.Peers.Security;
 using Dialer.Host.Configuration;
 using Dialer.Peers.Model;
 using Dialer.Sip.Transport;
@@ -74,8 +77,25 @@ public static class EdgeSettingsFactory
                 failures.Add($"Dialer:Edge:DigestAlgorithms '{name}' must be MD5 or SHA-256, each once");
             }
         }
+        var extensionMode = edge.ExtensionMode.ToLowerInvariant() switch
+        {
+            "proxy" => ExtensionMode.Proxy,
+            "redirect" => ExtensionMode.Redirect,
+            _ => (ExtensionMode?)null,
+        };
+        if (extensionMode is null)
+        {
+            failures.Add("Dialer:Edge:ExtensionMode must be proxy or redirect");
+        }
+        if (edge.MaxDialogs < 1)
+        {
+            failures.Add("Dialer:Edge:MaxDialogs must be >= 1");
+        }
         return new EdgeSettings
         {
+            ExtensionMode = extensionMode ?? ExtensionMode.Proxy,
+            MaxDialogs = Math.Max(1, edge.MaxDialogs),
+            DialogKey = DialogKey(options, failures),
             Listen = listen,
             Domains = options.Sip.Domains,
             Realm = options.Sip.Realm,
@@ -98,5 +118,29 @@ public static class EdgeSettingsFactory
                 CoolOff = TimeSpan.FromSeconds(edge.LockoutSeconds),
             },
         };
+    }
+
+    /// <summary>Edge:DialogKey, else a key derived from the secrets key, so that tokens survive a restart and every node shares them.</summary>
+    private static byte[] DialogKey(DialerOptions options, List<string> failures)
+    {
+        if (options.Edge.DialogKey.Length > 0)
+        {
+            var key = new byte[64];
+            if (Convert.TryFromBase64String(options.Edge.DialogKey, key, out var written) && written >= 16)
+            {
+                return key[..written];
+            }
+            failures.Add("Dialer:Edge:DialogKey must be at least 16 bytes in base64");
+            return DialogToken.DeriveKey(new byte[32]);
+        }
+        try
+        {
+            return DialogToken.DeriveKey(SecretKey.Load(options.Secrets.Key, options.Secrets.KeyFile));
+        }
+        catch (InvalidOperationException error)
+        {
+            failures.Add(error.Message);
+            return DialogToken.DeriveKey(new byte[32]);
+        }
     }
 }

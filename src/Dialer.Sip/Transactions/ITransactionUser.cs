@@ -6,6 +6,12 @@ namespace Dialer.Sip.Transactions;
 /// <summary>The layer above transactions (RFC 3261 §17 "TU"): a UAS, UAC core, registrar or proxy core.</summary>
 public interface ITransactionUser
 {
+    /// <summary>
+    /// A new request, before any transaction state exists for it: false when the TU answered it statelessly (or dropped
+    /// it) and no transaction is to be kept, as for strangers and requests naming no dialog of ours.
+    /// </summary>
+    bool Screen(SipMessage request, SipEndpoint source) => true;
+
     /// <summary>A new request. <paramref name="transaction"/> is null for an RFC 2543 request without a magic-cookie branch.</summary>
     void OnRequest(ServerTransaction? transaction, SipMessage request, SipEndpoint source);
 

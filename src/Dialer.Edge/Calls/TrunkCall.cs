@@ -1,26 +1,29 @@
 using System.Text;
 using Dialer.Edge.Core;
+using Dialer.Edge.Dialogs;
+using Dialer.Edge.Trunks;
 using Dialer.Peers.Health;
 using Dialer.Peers.Model;
 using Dialer.Sip.Auth;
 using Dialer.Sip.Message;
-using Dialer.Sip.Proxy;
 using Dialer.Sip.Transactions;
 using Dialer.Sip.Transport;
 using Dialer.Sip.Writing;
 
-namespace Dialer.Edge.Trunks;
+namespace Dialer.Edge.Calls;
 
 /// <summary>
-/// One dialer call on a trunk: tries the trunk's servers in order (serial forking on 408, 503, timeout or a
-/// transport error, on the one channel already charged), answers a carrier's digest challenge once per server,
-/// relays responses in order, and gives the channel back on a final failure, after a CANCEL went on, or via
-/// <see cref="ActiveTrunkCalls"/> once answered.
+/// One call out through a trunk, from INVITE to final answer: tries the trunk's servers in order (serial forking on
+/// 408, 503, timeout or a transport error, on the one channel already charged), answers a carrier's digest challenge
+/// once per server, relays responses in order, and records the carrier's legs in the <see cref="Dialog"/>, which owns
+/// the channel: a failure, a CANCEL or (later) the BYE ends the dialog and so frees the channel, once.
 /// </summary>
-internal sealed class TrunkCall(TrunkCallContext context, ServerTransaction inbound, SipMessage invite, SipEndpoint source,
-    Trunk trunk, string number, ChannelLease lease, ReadOnlyMemory<byte>? body, CallRecord record)
+internal sealed class TrunkCall(TrunkCallServices services, ServerTransaction inbound, SipMessage invite, SipEndpoint source,
+    Dialog dialog, string number, Phone? phone, ReadOnlyMemory<byte>? body)
 {
     private readonly Lock _gate = new();
+    private readonly Trunk _trunk = dialog.Trunk!;
+    private readonly CallRecord _record = dialog.Record!;
     private Queue<TrunkServer> _servers = new();
     private ClientTransaction? _current;
     private SipEndpoint _destination;
@@ -33,28 +36,30 @@ internal sealed class TrunkCall(TrunkCallContext context, ServerTransaction inbo
 
     public async Task StartAsync(IReadOnlyList<TrunkServer> servers)
     {
-        lease.Record = record;
         _servers = new Queue<TrunkServer>(servers);
         await NextServerAsync();
     }
 
-    /// <summary>The dialer cancelled: CANCEL the carrier's INVITE, and only then give the channel back.</summary>
+    /// <summary>The caller cancelled: CANCEL the carrier's INVITE, and only then end the dialog (its channel returns).</summary>
     public async Task CancelAsync()
     {
         ClientTransaction? current;
         lock (_gate)
         {
+            if (_answered)
+            {
+                return;
+            }
             _cancelled = true;
-            current = _answered ? null : _current;
-            record.HangupSide = "cancel";
+            current = _current;
         }
         if (current is not null)
         {
             using var buffer = new PooledBuffer(512);
             RequestBuilder.Cancel(current.Request, buffer);
-            await context.Layer.SendRequestAsync(buffer.WrittenSpan.ToArray(), _destination, (_, _) => { }, (_, _) => { });
+            await services.Transactions.SendRequestAsync(buffer.WrittenSpan.ToArray(), _destination, (_, _) => { }, (_, _) => { });
         }
-        lease.Release();
+        services.Dialogs.End(dialog, DialogEnd.Cancelled);
     }
 
     private async Task NextServerAsync()
@@ -71,7 +76,7 @@ internal sealed class TrunkCall(TrunkCallContext context, ServerTransaction inbo
                 server = _servers.Dequeue();
                 _authTried = false;
             }
-            var destination = await context.ResolveAsync(server);
+            var destination = await services.Resolver.ResolveAsync(server);
             if (destination is not null)
             {
                 await SendAsync(server, destination.Value, authorization: null);
@@ -90,10 +95,10 @@ internal sealed class TrunkCall(TrunkCallContext context, ServerTransaction inbo
             attempt = ++_attempt;
             _server = server;
             _destination = destination;
-            record.Server = destination.Address.ToString();
+            _record.Server = destination.Address.ToString();
         }
         // Responses of an older attempt (a server we moved on from) are ignored by their attempt number.
-        var transaction = await context.Layer.SendRequestAsync(request, destination,
+        var transaction = await services.Transactions.SendRequestAsync(request, destination,
             (t, response) => OnResponse(attempt, t, response), (t, error) => OnError(attempt, error));
         lock (_gate)
         {
@@ -111,7 +116,7 @@ internal sealed class TrunkCall(TrunkCallContext context, ServerTransaction inbo
         {
             return;
         }
-        if (status is 401 or 407 && !_authTried && trunk.Auth is { Password: { } password } auth)
+        if (status is 401 or 407 && !_authTried && _trunk.Auth is { Password: { } password } auth)
         {
             _authTried = true;
             var challenge = response.GetValue(status == 401 ? HeaderKind.WwwAuthenticate : HeaderKind.ProxyAuthenticate);
@@ -134,30 +139,39 @@ internal sealed class TrunkCall(TrunkCallContext context, ServerTransaction inbo
         {
             lock (_gate)
             {
-                if (record.FinalCode == 0)
+                if (_record.FinalCode == 0)
                 {
-                    record.FinalCode = status;
-                    record.FinalReason = Encoding.UTF8.GetString(response.Reason.Of(response.Span));
+                    _record.FinalCode = status;
+                    _record.FinalReason = Encoding.UTF8.GetString(response.Reason.Of(response.Span));
                 }
             }
         }
+        TrackLeg(response, status);
         if (status >= 300)
         {
             // Free before the failure leaves, so the dialer's next call on this channel is admitted.
-            lease.Release();
+            services.Dialogs.End(dialog, DialogEnd.Failed);
         }
-        _ = RelayAsync(response);
-        if (status is >= 200 and < 300)
+        _ = inbound.RespondAsync(Forwarder.Response(response, invite, source), status);
+    }
+
+    /// <summary>A response with a To tag is a carrier leg of the dialog (early on 1xx, confirmed on 2xx), recorded before it is relayed.</summary>
+    private void TrackLeg(SipMessage response, int status)
+    {
+        if (status >= 300 || !response.TryGetTo(out var to) || to.Tag(response.Span).IsEmpty)
+        {
+            return;
+        }
+        var tag = Encoding.UTF8.GetString(to.Tag(response.Span).Of(response.Span));
+        var callee = new DialogParty(_destination, Destinations.ForContact(response, _destination));
+        if (dialog.OnCalleeResponse(tag, callee, confirmed: status >= 200, services.Time.GetUtcNow()))
         {
             lock (_gate)
             {
-                if (!_answered)
-                {
-                    _answered = true;
-                    record.AnsweredAt = context.Time.GetUtcNow();
-                    context.Active.Answered(Encoding.ASCII.GetString(invite.CallId), lease, source.Address);
-                }
+                _answered = true;
             }
+            _record.AnsweredAt = services.Time.GetUtcNow();
+            services.Dialogs.Confirmed(dialog);
         }
     }
 
@@ -175,15 +189,8 @@ internal sealed class TrunkCall(TrunkCallContext context, ServerTransaction inbo
     {
         if (Volatile.Read(ref _server) is { } server)
         {
-            context.Board.ReportCallFailure(TrunkServerKey.For(trunk, server), cause);
+            services.Board.ReportCallFailure(TrunkServerKey.For(_trunk, server), cause);
         }
-    }
-
-    private async Task RelayAsync(SipMessage response)
-    {
-        using var buffer = new PooledBuffer(1024);
-        ProxyWriter.Response(response, buffer, invite, source.Address);
-        await inbound.RespondAsync(buffer.WrittenSpan.ToArray(), response.StatusCode);
     }
 
     private async Task FinishAsync(int status, string reason, string cause)
@@ -196,29 +203,31 @@ internal sealed class TrunkCall(TrunkCallContext context, ServerTransaction inbo
             }
             _finished = true;
         }
-        if (record.FinalCode == 0)
+        if (_record.FinalCode == 0)
         {
-            record.FinalCode = status;
-            record.FinalReason = cause;
+            _record.FinalCode = status;
+            _record.FinalReason = cause;
         }
-        lease.Release();
+        services.Dialogs.End(dialog, _cancelled ? DialogEnd.Cancelled : DialogEnd.Failed);
         await Responder.RespondAsync(inbound, status, reason, "Retry-After: 5", $"Reason: SIP;cause={status};text=\"{cause}\"");
     }
 
-    /// <summary>The INVITE as the carrier gets it: transformed R-URI, identity headers, filtered SDP, no X-Dialer headers.</summary>
+    /// <summary>The INVITE as the carrier gets it: transformed R-URI, identity headers, filtered SDP, no X-Dialer headers, our Record-Route.</summary>
     private byte[] Build(TrunkServer server, SipEndpoint destination, string? authorization)
     {
         var host = server.Host.Contains(':', StringComparison.Ordinal) ? $"[{server.Host}]" : server.Host;
         var port = server.Port is { } p ? $":{p}" : "";
-        var parameters = trunk.RuriTransform.Params.Length > 0 ? ";" + trunk.RuriTransform.Params : "";
+        var parameters = _trunk.RuriTransform.Params.Length > 0 ? ";" + _trunk.RuriTransform.Params : "";
         var transport = server.Transport == SipTransport.Tcp ? ";transport=tcp" : "";
-        var requestUri = $"sip:{TrunkSelector.TransformNumber(trunk, number)}@{host}{port}{transport}{parameters}";
-        var identity = CallerIdentity.For(invite, trunk, host);
-        var add = new List<string>(identity.Added);
-        if (authorization is not null)
+        var identity = CallerIdentity.For(invite, _trunk, host, phone);
+        var changes = new ForwardChanges
         {
-            add.Add(authorization);
-        }
-        return context.Forward(invite, source, destination, requestUri, identity.Removed, add, body);
+            RequestUri = $"sip:{TrunkSelector.TransformNumber(_trunk, number)}@{host}{port}{transport}{parameters}",
+            RecordRoute = dialog,
+            Remove = identity.Removed,
+            Add = authorization is null ? identity.Added : [.. identity.Added, authorization],
+            Body = body,
+        };
+        return services.Forwarder.Request(invite, source, destination, changes);
     }
 }

@@ -1,18 +1,20 @@
+using Dialer.Edge.Dialogs;
 using Dialer.Sip.Message;
 using Dialer.Sip.Proxy;
 using Dialer.Sip.Transactions;
 using Dialer.Sip.Transport;
 using Dialer.Sip.Writing;
 
-namespace Dialer.Edge.Core;
+namespace Dialer.Edge.Calls;
 
 /// <summary>
 /// One INVITE forked in parallel to a phone's bindings (RFC 3261 §16.7): provisional responses are relayed
 /// until a final one, every 2xx is relayed and the first cancels the other branches, and without a 2xx the
 /// best final response is relayed once all branches ended. Responses go upstream in order through the
-/// inbound server transaction, which refuses a provisional after a final.
+/// inbound server transaction, which refuses a provisional after a final. Each branch that answers with a tag
+/// becomes a leg of the call's <see cref="Dialog"/>; a fork that ends without a 2xx ends the dialog.
 /// </summary>
-internal sealed class CallFork(ServerTransaction inbound, TransactionLayer layer)
+internal sealed class CallFork(ServerTransaction inbound, ClientTransactions layer, DialogTable dialogs, Dialog dialog, TimeProvider time)
 {
     private readonly Lock _gate = new();
     private readonly List<Branch> _branches = [];
@@ -58,6 +60,12 @@ internal sealed class CallFork(ServerTransaction inbound, TransactionLayer layer
         }
         List<Branch> toCancel = [];
         (byte[] Bytes, int Status)? relay = null;
+        var confirmed = false;
+        if (status < 300 && response.TryGetTo(out var to) && !to.Tag(response.Span).IsEmpty)
+        {
+            var party = new DialogParty(branch.Destination, branch.Destination);
+            confirmed = dialog.OnCalleeResponse(System.Text.Encoding.UTF8.GetString(to.Tag(response.Span).Of(response.Span)), party, status >= 200, time.GetUtcNow());
+        }
         lock (_gate)
         {
             if (status < 200)
@@ -79,10 +87,11 @@ internal sealed class CallFork(ServerTransaction inbound, TransactionLayer layer
                 relay = Finish(branch, status, () => Forwarded(response));
             }
         }
-        if (relay is { } send)
+        if (confirmed)
         {
-            _ = inbound.RespondAsync(send.Bytes, send.Status);
+            dialogs.Confirmed(dialog);
         }
+        Relay(relay);
         foreach (var other in toCancel)
         {
             SendCancel(other, "SIP;cause=200;text=\"Call completed elsewhere\"");
@@ -100,10 +109,21 @@ internal sealed class CallFork(ServerTransaction inbound, TransactionLayer layer
             }
             relay = Finish(branch, status, () => Synthesized(status));
         }
-        if (relay is { } send)
+        Relay(relay);
+    }
+
+    /// <summary>Sends a response upstream; the fork's final failure ends the dialog first.</summary>
+    private void Relay((byte[] Bytes, int Status)? relay)
+    {
+        if (relay is not { } send)
         {
-            _ = inbound.RespondAsync(send.Bytes, send.Status);
+            return;
         }
+        if (send.Status >= 300)
+        {
+            dialogs.End(dialog, _cancelled ? DialogEnd.Cancelled : DialogEnd.Failed);
+        }
+        _ = inbound.RespondAsync(send.Bytes, send.Status);
     }
 
     /// <summary>

@@ -1,0 +1,85 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text;
+using Dialer.Edge.Core;
+using Dialer.Edge.Dialogs;
+using Dialer.Edge.Location;
+using Dialer.Peers.Model;
+using Dialer.Sip.Message;
+using Dialer.Sip.Transactions;
+using Dialer.Sip.Transport;
+
+namespace Dialer.Edge.Calls;
+
+/// <summary>How calls to a registered extension are handled (Edge:ExtensionMode).</summary>
+public enum ExtensionMode
+{
+    /// <summary>The edge forks the INVITE to every binding and stays in the path (Record-Route).</summary>
+    Proxy,
+    /// <summary>The edge answers 302 with the bindings as Contacts, q-ordered, and is out of the call.</summary>
+    Redirect,
+}
+
+/// <summary>
+/// Calls to a registered extension (Kamailio's registrar lookup + tm fork, or a redirect server): 480 without a live
+/// binding; in redirect mode 302 with the bindings; else a parallel fork (RFC 3261 §16.7) inside a new dialog.
+/// </summary>
+public sealed class ExtensionCalls(EdgeSettings settings, LocationService location, ClientTransactions transactions, Forwarder forwarder,
+    DialogTable dialogs, TimeProvider time)
+{
+    private static readonly string[] s_dialerHeaders = ["X-Dialer-Trunk", "X-Dialer-Campaign"];
+    private readonly ConcurrentDictionary<Dialog, CallFork> _forks = new();
+
+    public async Task CallAsync(ServerTransaction transaction, SipMessage invite, SipEndpoint source, Phone phone, Caller caller)
+    {
+        ArgumentNullException.ThrowIfNull(transaction);
+        ArgumentNullException.ThrowIfNull(invite);
+        ArgumentNullException.ThrowIfNull(phone);
+        var bindings = location.Lookup(phone.Extension);
+        if (bindings.Count == 0)
+        {
+            await Responder.RespondAsync(transaction, 480, "Temporarily Unavailable");
+            return;
+        }
+        if (settings.ExtensionMode == ExtensionMode.Redirect)
+        {
+            // RFC 3261 §8.3 / §21.3.3: the contacts in preference order; the caller tries them itself.
+            await Responder.RespondAsync(transaction, 302, "Moved Temporarily",
+                [.. bindings.Select(b => $"Contact: <{b.Contact}>;q={(b.QMillis / 1000.0).ToString("0.###", CultureInfo.InvariantCulture)}")], default);
+            return;
+        }
+        var span = invite.Span;
+        var fromTag = invite.TryGetFrom(out var from) ? Encoding.UTF8.GetString(from.Tag(span).Of(span)) : "";
+        var party = new DialogParty(source, Destinations.ForCaller(invite, source, caller == Caller.Phone));
+        var dialog = dialogs.TryCreate(new DialogStart(invite.CallId.ToArray(), fromTag, DialogKind.Extension, party)
+        {
+            Number = phone.Extension,
+            InviteKey = transaction.Key,
+        });
+        if (dialog is null)
+        {
+            await Responder.RespondAsync(transaction, 503, "Service Unavailable", "Retry-After: 5", "Reason: SIP;cause=503;text=\"dialog table full\"");
+            return;
+        }
+        var fork = new CallFork(transaction, transactions, dialogs, dialog, time);
+        _forks[dialog] = fork;
+        transaction.Terminated += ended => _forks.TryRemove(dialog, out _);
+        await fork.StartAsync([.. bindings.Select(binding =>
+        {
+            var destination = Destinations.ForBinding(binding);
+            var changes = new ForwardChanges { RequestUri = binding.Contact, RecordRoute = dialog, Remove = s_dialerHeaders };
+            return ((ReadOnlyMemory<byte>)forwarder.Request(invite, source, destination, changes), destination);
+        })]);
+    }
+
+    /// <summary>A CANCEL for the fork of <paramref name="dialog"/>: every branch still ringing is cancelled.</summary>
+    public bool Cancel(Dialog dialog)
+    {
+        if (!_forks.TryGetValue(dialog, out var fork))
+        {
+            return false;
+        }
+        fork.Cancel();
+        return true;
+    }
+}

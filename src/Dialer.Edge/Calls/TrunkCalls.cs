@@ -1,0 +1,163 @@
+using System.Collections.Concurrent;
+using System.Text;
+using Dialer.Edge.Core;
+using Dialer.Edge.Dialogs;
+using Dialer.Edge.Trunks;
+using Dialer.Peers.Health;
+using Dialer.Peers.Model;
+using Dialer.Peers.Snapshot;
+using Dialer.Sip.Message;
+using Dialer.Sip.Sdp;
+using Dialer.Sip.Transactions;
+using Dialer.Sip.Transport;
+using Dialer.Sip.Writing;
+using Microsoft.Extensions.Logging;
+
+namespace Dialer.Edge.Calls;
+
+/// <summary>
+/// Calls out through a trunk (Kamailio's dispatcher + dialog profiles in one handler): pick the trunk (X-Dialer-Trunk
+/// from dialers only, else the longest dial prefix), check a phone's outboundTrunks, filter the SDP to the trunk's
+/// codecs (488 when none is left), admit the channel (503 with Retry-After and a Reason naming the cause), open the
+/// dialog that will own the channel, and hand the call to a <see cref="TrunkCall"/>.
+/// </summary>
+public sealed partial class TrunkCalls
+{
+    private readonly ConcurrentDictionary<Dialog, TrunkCall> _pending = new();
+    private readonly PeerSnapshotSource _peers;
+    private readonly ChannelLedger _ledger;
+    private readonly ILogger<TrunkCalls> _logger;
+    private readonly TrunkCallServices _services;
+
+    public TrunkCalls(PeerSnapshotSource peers, ChannelLedger ledger, ClientTransactions transactions, Forwarder forwarder, DialogTable dialogs,
+        TrunkStatusBoard board, TrunkResolver resolver, TimeProvider time, ILogger<TrunkCalls> logger)
+    {
+        _peers = peers;
+        _ledger = ledger;
+        _logger = logger;
+        _services = new TrunkCallServices(transactions, forwarder, dialogs, board, resolver, time);
+    }
+
+    /// <param name="transaction">The INVITE's server transaction (100 Trying already sent).</param>
+    /// <param name="invite">The INVITE.</param>
+    /// <param name="source">Where it came from.</param>
+    /// <param name="number">The Request-URI user.</param>
+    /// <param name="caller">Dialer or Phone.</param>
+    /// <param name="phone">The authenticated phone peer when a phone calls.</param>
+    public async Task CallAsync(ServerTransaction transaction, SipMessage invite, SipEndpoint source, string number, Caller caller, Phone? phone)
+    {
+        ArgumentNullException.ThrowIfNull(transaction);
+        ArgumentNullException.ThrowIfNull(invite);
+        var snapshot = _peers.Current;
+        // X-Dialer-* are a dialer's words: from anyone else they are ignored (and never forwarded).
+        var isDialer = caller == Caller.Dialer;
+        var selected = TrunkSelector.Select(snapshot, number, isDialer ? invite.GetValue("X-Dialer-Trunk") : null);
+        if (selected is not { } route)
+        {
+            await Responder.RespondAsync(transaction, 404, "Not Found: No Route");
+            return;
+        }
+        var (trunk, stripped) = route;
+        if (phone is not null && !phone.MayUseTrunk(trunk.Name))
+        {
+            await Responder.RespondAsync(transaction, 403, "Forbidden: No Outbound Trunk For This Phone");
+            return;
+        }
+        if (Filter(invite, trunk, out var body) is false)
+        {
+            await Responder.RespondAsync(transaction, 488, "Not Acceptable Here", "Warning: 304 dialer \"no codec allowed by the trunk\"");
+            return;
+        }
+        var campaign = isDialer ? invite.GetValue("X-Dialer-Campaign") : null;
+        // Servers that are down (health probes or call failures) or disabled get no new calls.
+        var servers = TrunkSelector.Order(trunk, server => server.Transport != SipTransport.Tls && _services.Board.IsRoutable(TrunkServerKey.For(trunk, server)));
+        if (servers.Count == 0)
+        {
+            _ledger.For(trunk.Name).Refuse(RejectCause.NoServer, campaign);
+            await RejectAsync(transaction, RejectCause.NoServer);
+            return;
+        }
+        if (_ledger.For(trunk.Name).TryAdmit(trunk, snapshot.Campaigns.Values, campaign, out var lease) is { } cause)
+        {
+            await RejectAsync(transaction, cause);
+            return;
+        }
+        var dialog = Open(transaction, invite, source, caller, trunk, campaign, number, lease!);
+        if (dialog is null)
+        {
+            lease!.Release();
+            await Responder.RespondAsync(transaction, 503, "Service Unavailable", "Retry-After: 5", "Reason: SIP;cause=503;text=\"dialog table full\"");
+            return;
+        }
+        var call = new TrunkCall(_services, transaction, invite, source, dialog, stripped, phone, body);
+        _pending[dialog] = call;
+        transaction.Terminated += ended => _pending.TryRemove(dialog, out _);
+        await call.StartAsync(servers);
+    }
+
+    /// <summary>A CANCEL for the INVITE of <paramref name="dialog"/>: the call cancels the carrier's INVITE, then ends.</summary>
+    public async Task<bool> CancelAsync(Dialog dialog)
+    {
+        if (!_pending.TryGetValue(dialog, out var call))
+        {
+            return false;
+        }
+        await call.CancelAsync();
+        return true;
+    }
+
+    /// <returns>False when the offer has no codec the trunk allows; <paramref name="body"/> is the filtered SDP, or null to keep it.</returns>
+    private static bool Filter(SipMessage invite, Trunk trunk, out ReadOnlyMemory<byte>? body)
+    {
+        body = null;
+        if (invite.Body.Length == 0 || invite.GetValue(HeaderKind.ContentType)?.StartsWith("application/sdp", StringComparison.OrdinalIgnoreCase) != true)
+        {
+            return true;
+        }
+        using var filtered = new PooledBuffer(1024);
+        var result = SdpCodecFilter.Filter(invite.Body.Of(invite.Span), [.. trunk.Codecs], filtered);
+        if (result == SdpFilterResult.NoCommonCodec)
+        {
+            return false;
+        }
+        body = result == SdpFilterResult.Filtered ? filtered.WrittenSpan.ToArray() : null;
+        return true;
+    }
+
+    private Dialog? Open(ServerTransaction transaction, SipMessage invite, SipEndpoint source, Caller caller, Trunk trunk, string? campaign, string number, ChannelLease lease)
+    {
+        var span = invite.Span;
+        var fromTag = invite.TryGetFrom(out var from) ? Encoding.UTF8.GetString(from.Tag(span).Of(span)) : "";
+        var record = new CallRecord
+        {
+            CallId = Encoding.ASCII.GetString(invite.CallId),
+            Trunk = trunk.Name,
+            Campaign = campaign,
+            Number = number,
+            SetupAt = _services.Time.GetUtcNow(),
+        };
+        lease.Record = record;
+        var party = new DialogParty(source, Destinations.ForCaller(invite, source, caller == Caller.Phone));
+        return _services.Dialogs.TryCreate(new DialogStart(invite.CallId.ToArray(), fromTag, DialogKind.Trunk, party)
+        {
+            Trunk = trunk,
+            Campaign = campaign,
+            Number = number,
+            Lease = lease,
+            Record = record,
+            InviteKey = transaction.Key,
+        });
+    }
+
+    private Task<bool> RejectAsync(ServerTransaction transaction, RejectCause cause)
+    {
+        LogRejected(_logger, cause);
+        // A CPS token comes back within a second; a channel or a server takes longer.
+        var retryAfter = cause == RejectCause.CpsCap ? "Retry-After: 1" : "Retry-After: 5";
+        return Responder.RespondAsync(transaction, 503, "Service Unavailable", retryAfter,
+            $"Reason: SIP;cause=503;text=\"{RejectCauses.Text(cause)}\"");
+    }
+
+    [LoggerMessage(EventId = 2402, Level = LogLevel.Debug, Message = "Trunk call refused: {Cause}")]
+    private static partial void LogRejected(ILogger logger, RejectCause cause);
+}

@@ -1,0 +1,39 @@
+using Dialer.Edge.Location;
+using Dialer.Peers.Snapshot;
+using Dialer.Sip.Transport;
+
+namespace Dialer.Edge.Core;
+
+/// <summary>Who sent an initial request, by its source address.</summary>
+public enum Caller
+{
+    /// <summary>A dialer process, trusted by Edge:DialerAcl: may use X-Dialer-* and any trunk.</summary>
+    Dialer,
+    /// <summary>A carrier, by a trunk's ACL: may only reach extensions.</summary>
+    Carrier,
+    /// <summary>An address some phone registered from: must pass digest, then its outboundTrunks decide.</summary>
+    Phone,
+    /// <summary>None of these: a stranger, answered once, statelessly.</summary>
+    Stranger,
+}
+
+/// <summary>Dialers by Edge:DialerAcl, carriers by a trunk's ACL, phones when a live binding came from that address.</summary>
+public sealed class CallerClassifier(EdgeSettings settings, PeerSnapshotSource peers, LocationService location)
+{
+    public Caller Classify(SipEndpoint source)
+    {
+        var address = source.Address.Address.IsIPv4MappedToIPv6 ? source.Address.Address.MapToIPv4() : source.Address.Address;
+        foreach (var cidr in settings.DialerAcl)
+        {
+            if (cidr.Contains(address))
+            {
+                return Caller.Dialer;
+            }
+        }
+        if (peers.Current.TrunkForSource(address) is not null)
+        {
+            return Caller.Carrier;
+        }
+        return location.HasSource(address) ? Caller.Phone : Caller.Stranger;
+    }
+}
