@@ -1,0 +1,98 @@
+using System.Net;
+using Dialer.Sip.Auth;
+using Dialer.Testing;
+using NUnit.Framework;
+
+namespace Dialer.Host.Tests;
+
+/// <summary>
+/// Phones are not dialers (issue "SIP edge, part 3"): a registered phone reaches a trunk only when its outboundTrunks
+/// allows it, its X-Dialer-* headers are ignored, and the carrier sees the phone peer's callerId, never what it wrote.
+/// Phones register with SIPp from 127.0.0.5 (outside Edge:DialerAcl) and call with a raw UDP peer from the same address.
+/// </summary>
+public sealed class EdgePhoneOutboundTests
+{
+    private static readonly TimeSpan s_wait = TimeSpan.FromSeconds(3);
+    private ApiServer _server = null!;
+    private HttpClient _admin = null!;
+    private UdpPeer _allowed = null!;
+    private UdpPeer _other = null!;
+
+    [OneTimeSetUp]
+    public async Task Start()
+    {
+        _server = await ApiServer.StartAsync(overrides: new Dictionary<string, string?> { ["Dialer:Edge:DialerAcl:0"] = "127.0.0.1/32" });
+        _admin = _server.Client();
+        _allowed = new UdpPeer("127.0.0.1", 0, m => RawSip.Answer(m, _allowed!.HostPort));
+        _other = new UdpPeer("127.0.0.1", 0, m => RawSip.Answer(m, _other!.HostPort));
+        foreach (var (name, prefix, carrier) in new[] { ("phones-out", "77", _allowed), ("elsewhere", "78", _other) })
+        {
+            var created = await _admin.PostJsonAsync("/api/trunks",
+                $$"""{"name":"{{name}}","channelCap":5,"dialPrefix":"{{prefix}}","callOriginHeader":"pai","servers":[{"host":"127.0.0.1","port":{{carrier.Local.Port}}}]}""");
+            Assert.That(created.StatusCode, Is.EqualTo(HttpStatusCode.Created));
+        }
+    }
+
+    [OneTimeTearDown]
+    public async Task Stop()
+    {
+        _allowed.Dispose();
+        _other.Dispose();
+        _admin.Dispose();
+        await _server.DisposeAsync();
+    }
+
+    [Test]
+    public async Task PhoneWithoutOutboundTrunks_Gets403ForATrunkNumber()
+    {
+        using var phone = await RegisteredPhoneAsync("5101", """[]""", "");
+        var answer = await CallAsync(phone, "5101", "7712345");
+        Assert.That(answer, Does.StartWith("SIP/2.0 403 "));
+        Assert.That(_allowed.Received.Any(m => m.Contains("7712345", StringComparison.Ordinal)), Is.False, "the carrier saw nothing");
+    }
+
+    [Test]
+    public async Task PhoneWithOutboundTrunks_ReachesTheCarrier_WithItsCallerId_AndItsXDialerTrunkIsIgnored()
+    {
+        using var phone = await RegisteredPhoneAsync("5102", """["phones-out"]""", "+15550005102");
+        var answer = await CallAsync(phone, "5102", "7754321", "X-Dialer-Trunk: elsewhere", "X-Dialer-Campaign: stolen",
+            "P-Asserted-Identity: <sip:666@evil.example>");
+        Assert.That(answer, Does.StartWith("SIP/2.0 200 "), "the allowed trunk carried the call");
+        var invite = _allowed.Received.Last(m => m.StartsWith("INVITE sip:54321@", StringComparison.Ordinal));
+        Assert.That(SipText.Header(invite, "P-Asserted-Identity"), Does.Contain("+15550005102"));
+        Assert.That(invite, Does.Not.Contain("666").And.Not.Contain("X-Dialer"));
+        Assert.That(SipText.Header(invite, "From"), Does.Contain("sip:+15550005102@"), "From carries the callerId too");
+        Assert.That(_other.Received.Any(m => m.StartsWith("INVITE ", StringComparison.Ordinal)), Is.False, "X-Dialer-Trunk from a phone is ignored");
+        await phone.SendAsync(RawSip.InDialog("ACK", phone, answer!, 2), _server.SipPort());
+        await phone.SendAsync(RawSip.InDialog("BYE", phone, answer!, 3), _server.SipPort());
+        Assert.That(await phone.WaitForResponseAsync(200, "BYE", s_wait), Is.Not.Null, "the phone's BYE goes through its dialog");
+    }
+
+    private async Task<UdpPeer> RegisteredPhoneAsync(string extension, string outboundTrunks, string callerId)
+    {
+        var created = await _admin.PostJsonAsync("/api/phones",
+            $$"""{"extension":"{{extension}}","password":"phone-password","outboundTrunks":{{outboundTrunks}},"callerId":"{{callerId}}"}""");
+        Assert.That(created.StatusCode, Is.EqualTo(HttpStatusCode.Created), await created.Content.ReadAsStringAsync());
+        await _server.WaitForPeersAsync();
+        var phone = new UdpPeer("127.0.0.5");
+        var registered = await SippPhone.RunAsync("register", _server.SipPort(),
+            new SippPhone.Values { Extension = extension, Password = "phone-password", LocalIp = "127.0.0.5", ContactPort = phone.Local.Port });
+        Assert.That(registered.ExitCode, Is.Zero, registered.Output);
+        return phone;
+    }
+
+    /// <summary>INVITE, 407, INVITE with Proxy-Authorization: the final answer to the second INVITE.</summary>
+    private async Task<string?> CallAsync(UdpPeer phone, string extension, string number, params string[] extra)
+    {
+        var callId = Guid.NewGuid().ToString("N");
+        await phone.SendAsync(RawSip.Invite(phone, _server.SipPort(), number, callId, "p1", 1, extra), _server.SipPort());
+        var challenge = await phone.WaitForResponseAsync(407, "INVITE", s_wait);
+        Assert.That(challenge, Is.Not.Null, "the edge challenges a phone's call");
+        var uri = $"sip:{number}@127.0.0.1:{_server.SipPort()}";
+        Assert.That(DigestClient.TryAnswer(SipText.Header(challenge!, "Proxy-Authenticate")!, "INVITE", uri, extension, "phone-password", 1, out var authorization), Is.True);
+        var seen = phone.Received.Count;
+        await phone.SendAsync(RawSip.Invite(phone, _server.SipPort(), number, callId, "p1", 2, [.. extra, "Proxy-Authorization: " + authorization]), _server.SipPort());
+        return await phone.WaitForAsync(m => m.StartsWith("SIP/2.0 ", StringComparison.Ordinal) && !m.StartsWith("SIP/2.0 1", StringComparison.Ordinal)
+            && SipText.Header(m, "CSeq") == "2 INVITE", s_wait, seen);
+    }
+}
