@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs beyond the .NET SDK and the private MariaDB (etc/dev-db.sh installs that):
-# SIPp (Debian package sip-tester), the independent SIP peer of the interop tests. Idempotent.
+# SIPp (Debian package sip-tester), the independent SIP peer of the interop tests, and Kamailio (Debian package
+# kamailio), which checks that `dialer export kamailio` writes files its modules load. Idempotent: apt-get runs
+# only when something is missing.
 set -euo pipefail
-if command -v sipp >/dev/null 2>&1; then
+packages=()
+if ! command -v sipp >/dev/null 2>&1; then packages+=(sip-tester); fi
+# kamailio lives in /usr/sbin, which a normal user's PATH may lack.
+if ! command -v kamailio >/dev/null 2>&1 && [[ ! -x /usr/sbin/kamailio ]]; then packages+=(kamailio); fi
+if [[ ${#packages[@]} -eq 0 ]]; then
   exit 0
 fi
 sudo=()
 if [[ "$(id -u)" -ne 0 ]]; then sudo=(sudo); fi
-echo "test-deps: installing sip-tester (SIPp)" >&2
+echo "test-deps: installing ${packages[*]}" >&2
 "${sudo[@]}" apt-get update -qq
-"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq sip-tester >&2
+"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${packages[@]}" >&2

@@ -11,5 +11,6 @@ root.Subcommands.Add(TrunkCommands.Create());
 root.Subcommands.Add(CampaignCommands.Create());
 root.Subcommands.Add(TokenCommands.Create());
 root.Subcommands.Add(HealthCommands.Create());
+root.Subcommands.Add(ExportCommands.Create());
 // Commands that stop gracefully (serve, campaign run) handle SIGINT/SIGTERM themselves.
 return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });

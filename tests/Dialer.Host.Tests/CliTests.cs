@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Dialer.Testing;
 using NUnit.Framework;
 
@@ -114,28 +113,16 @@ public sealed class CliTests
 
     private async Task<(int ExitCode, string Output, string Error)> RunAsync(IDictionary<string, string> environment, params string[] args)
     {
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        var all = new Dictionary<string, string>
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = Path.GetTempPath(),
+            ["Dialer__Database__ConnectionString"] = _db.ConnectionString,
+            ["Dialer__Secrets__Key"] = _key,
         };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "dialer.dll"));
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-        start.Environment["Dialer__Database__ConnectionString"] = _db.ConnectionString;
-        start.Environment["Dialer__Secrets__Key"] = _key;
         foreach (var (key, value) in environment)
         {
-            start.Environment[key] = value;
+            all[key] = value;
         }
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await output, await error);
+        var result = await DialerCli.RunAsync(all, args);
+        return (result.ExitCode, result.Output, result.Error);
     }
 }
