@@ -21,7 +21,7 @@ namespace Dialer.Edge;
 /// The SIP edge as one unit: transports, transaction layer, core, location service, snapshot refresher and
 /// binding writer. Start binds and begins serving; Stop drains (new requests 503), flushes bindings and closes.
 /// </summary>
-public sealed class EdgeService : IAsyncDisposable
+public sealed partial class EdgeService : IAsyncDisposable
 {
     private readonly EdgeSettings _settings;
     private readonly PeerSnapshotSource _peers;
@@ -55,7 +55,15 @@ public sealed class EdgeService : IAsyncDisposable
         _callLog = new CallLogWriter(new CallLogStore(database), time, loggers.CreateLogger<CallLogWriter>());
         Ledger = new ChannelLedger(time, settings.MaxChannels, _callLog.Add);
         Dialogs = new DialogTable(new DialogToken(settings.DialogKey), time, settings.MaxCallDuration, settings.MaxDialogs);
+        _logger = loggers.CreateLogger<EdgeService>();
+        _dialogStore = new DialogStore(database);
+        _dialogWriter = new DialogWriter(_dialogStore, time, loggers.CreateLogger<DialogWriter>());
+        Dialogs.Changed += _dialogWriter.Changed;
     }
+
+    private readonly ILogger<EdgeService> _logger;
+    private readonly DialogStore _dialogStore;
+    private readonly DialogWriter _dialogWriter;
 
     /// <summary>The live calls through this edge.</summary>
     public DialogTable Dialogs { get; }
@@ -79,6 +87,7 @@ public sealed class EdgeService : IAsyncDisposable
         {
             _loggers.CreateLogger<EdgeService>().LogWarning("Bindings could not be restored: {Reason}", error.Message);
         }
+        await RestoreDialogsAsync(cancellationToken);
         _transport = new SipTransportHost(Receive);
         _transport.Start(_settings.Listen);
         var addresses = new EdgeAddresses(_settings, _transport.Bound);
@@ -100,7 +109,33 @@ public sealed class EdgeService : IAsyncDisposable
         _loops.Add(Task.Run(() => _refresher.RunAsync(_stop.Token), CancellationToken.None));
         _loops.Add(Task.Run(() => _writer.RunAsync(_stop.Token), CancellationToken.None));
         _loops.Add(Task.Run(() => _callLog.RunAsync(_stop.Token), CancellationToken.None));
+        _loops.Add(Task.Run(() => _dialogWriter.RunAsync(_stop.Token), CancellationToken.None));
     }
+
+    /// <summary>Calls that were up when the edge stopped: their channels charged again, their BYEs routable, their timeouts running.</summary>
+    private async Task RestoreDialogsAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var snapshot = _peers.Current;
+            var restored = 0;
+            foreach (var row in await _dialogStore.LoadAsync(_time.GetUtcNow(), cancellationToken))
+            {
+                restored += DialogRecords.Restore(row, Dialogs, Ledger, snapshot) ? 1 : 0;
+            }
+            if (restored > 0)
+            {
+                LogRestored(_logger, restored);
+            }
+        }
+        catch (Exception error) when (error is MySql.Data.MySqlClient.MySqlException or TimeoutException or InvalidOperationException)
+        {
+            _loggers.CreateLogger<EdgeService>().LogWarning("Dialogs could not be restored: {Reason}", error.Message);
+        }
+    }
+
+    /// <summary>Waits until confirmed and ended dialogs are stored (tests).</summary>
+    public Task FlushDialogsAsync(TimeSpan timeout) => _dialogWriter.DrainAsync(timeout);
 
     private void Receive(SipMessage message, SipEndpoint source)
     {
@@ -126,6 +161,14 @@ public sealed class EdgeService : IAsyncDisposable
                 await Task.Delay(TimeSpan.FromMilliseconds(50), _time);
             }
         }
+        // The carrier log has every call still up, in case this node does not come back; a restarted edge updates the row when the call ends.
+        foreach (var dialog in Dialogs.Live())
+        {
+            if (dialog.State == DialogState.Confirmed && dialog.Record is { } record)
+            {
+                _callLog.Add(record.EndedCopy(_time.GetUtcNow(), "shutdown"));
+            }
+        }
         await _stop.CancelAsync();
         await Task.WhenAll(_loops);
         if (_transport is not null)
@@ -148,6 +191,10 @@ public sealed class EdgeService : IAsyncDisposable
             await StopAsync(TimeSpan.Zero);
         }
         Location.Dispose();
+        _dialogWriter.Dispose();
         _stop.Dispose();
     }
+
+    [LoggerMessage(EventId = 2602, Level = LogLevel.Information, Message = "Restored {Count} live call(s) from before the restart")]
+    private static partial void LogRestored(ILogger logger, int count);
 }

@@ -35,10 +35,12 @@ public sealed class ServeProcess : IAsyncDisposable
     /// <param name="connectionString">The database.</param>
     /// <param name="secretsKey">Dialer:Secrets:Key, base64.</param>
     /// <param name="environment">Extra settings, e.g. Dialer__Health__Clustered=true.</param>
-    public static ServeProcess Start(string connectionString, string secretsKey, IReadOnlyDictionary<string, string>? environment = null)
+    /// <param name="ports">The HTTP and SIP ports of an earlier process, to restart in its place; null for free ones.</param>
+    public static ServeProcess Start(string connectionString, string secretsKey, IReadOnlyDictionary<string, string>? environment = null,
+        (int Http, int Sip)? ports = null)
     {
-        var httpPort = LoopbackPorts.Free();
-        var sipPort = LoopbackPorts.Free();
+        var httpPort = ports?.Http ?? LoopbackPorts.Free();
+        var sipPort = ports?.Sip ?? LoopbackPorts.Free();
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
             RedirectStandardOutput = true,
@@ -108,6 +110,16 @@ public sealed class ServeProcess : IAsyncDisposable
             await _process.WaitForExitAsync();
         }
         return (_process.ExitCode, await _output, await _errors);
+    }
+
+    /// <summary>kill -9: no drain, no flush, nothing written on the way out.</summary>
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+        await _process.WaitForExitAsync();
     }
 
     public async ValueTask DisposeAsync()

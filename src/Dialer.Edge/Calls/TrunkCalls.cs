@@ -138,7 +138,7 @@ public sealed partial class TrunkCalls
         };
         lease.Record = record;
         var party = new DialogParty(source, Destinations.ForCaller(invite, source, caller == Caller.Phone));
-        return _services.Dialogs.TryCreate(new DialogStart(invite.CallId.ToArray(), fromTag, DialogKind.Trunk, party)
+        var dialog = _services.Dialogs.TryCreate(new DialogStart(invite.CallId.ToArray(), fromTag, DialogKind.Trunk, party)
         {
             Trunk = trunk,
             Campaign = campaign,
@@ -147,6 +147,8 @@ public sealed partial class TrunkCalls
             Record = record,
             InviteKey = transaction.Key,
         });
+        record.DialogId = dialog?.Id;
+        return dialog;
     }
 
     private Task<bool> RejectAsync(ServerTransaction transaction, RejectCause cause)

@@ -49,6 +49,8 @@ public sealed class Dialog
     /// <summary>Where the INVITE came from and where requests towards the caller go.</summary>
     public DialogParty Caller { get; }
     public DateTimeOffset CreatedAt { get; }
+    /// <summary>When the dialog timeout ends the call (Edge:MaxCallSeconds after it began).</summary>
+    public DateTimeOffset ExpiresAt { get; internal set; }
     public DateTimeOffset? ConfirmedAt { get; private set; }
     public DialogState State { get; private set; } = DialogState.Early;
 
@@ -159,6 +161,17 @@ public sealed class Dialog
         var callee = leg.Party;
         return callee.Sends(source) || Normalize(callee.Target.Address.Address).Equals(address)
             || (Trunk is not null && Trunk.Acl.Any(cidr => cidr.Contains(address)));
+    }
+
+    /// <summary>A confirmed leg read back after a restart.</summary>
+    internal void RestoreLeg(string tag, DialogParty callee, DateTimeOffset? confirmedAt)
+    {
+        lock (_gate)
+        {
+            _legs.Add(new DialogLeg(tag, callee) { Confirmed = true });
+            State = DialogState.Confirmed;
+            ConfirmedAt ??= confirmedAt;
+        }
     }
 
     internal bool Terminate()

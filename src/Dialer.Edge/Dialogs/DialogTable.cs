@@ -64,8 +64,42 @@ public sealed class DialogTable(DialogToken token, TimeProvider time, TimeSpan m
         {
             _byInvite[key] = dialog;
         }
-        dialog.Timer = time.CreateTimer(_ => End(dialog, DialogEnd.Timeout), null, maxDuration, Timeout.InfiniteTimeSpan);
+        Arm(dialog, maxDuration);
         return dialog;
+    }
+
+    /// <summary>
+    /// A confirmed dialog read back after a restart, under its stored id (so its token still verifies) with its remaining
+    /// time; counted even past the bound, since the call exists whether or not we have room.
+    /// </summary>
+    public Dialog Restore(string id, DialogStart start, DateTimeOffset expiresAt, IEnumerable<(string Tag, DialogParty Callee)> legs, DateTimeOffset? confirmedAt)
+    {
+        ArgumentNullException.ThrowIfNull(start);
+        ArgumentNullException.ThrowIfNull(legs);
+        Interlocked.Increment(ref _count);
+        var dialog = new Dialog(id, token.Issue(id, start.CallId.Span), Encoding.ASCII.GetString(start.CallId.Span), start.CallerTag, start.Kind,
+            start.Caller, start.Record?.SetupAt ?? time.GetUtcNow())
+        {
+            Trunk = start.Trunk,
+            Campaign = start.Campaign,
+            Number = start.Number,
+            Lease = start.Lease,
+            Record = start.Record,
+        };
+        foreach (var (tag, callee) in legs)
+        {
+            dialog.RestoreLeg(tag, callee, confirmedAt);
+        }
+        _dialogs[id] = dialog;
+        var left = expiresAt - time.GetUtcNow();
+        Arm(dialog, left > TimeSpan.Zero ? left : TimeSpan.Zero);
+        return dialog;
+    }
+
+    private void Arm(Dialog dialog, TimeSpan due)
+    {
+        dialog.ExpiresAt = time.GetUtcNow() + due;
+        dialog.Timer = time.CreateTimer(_ => End(dialog, DialogEnd.Timeout), null, due, Timeout.InfiniteTimeSpan);
     }
 
     public Dialog? Find(string id) => _dialogs.TryGetValue(id, out var dialog) ? dialog : null;

@@ -44,6 +44,8 @@ public sealed class ChannelLedger(TimeProvider time, int maxChannels = 0, Action
         }
     }
 
+    internal void TakeGlobalAnyway() => Interlocked.Increment(ref _inUse);
+
     internal void ReleaseGlobal() => Interlocked.Decrement(ref _inUse);
 
     /// <summary>A channel came back: the call's record is complete and goes to the carrier log.</summary>

@@ -178,6 +178,37 @@ public sealed class TrunkChannels
         }
     }
 
+    /// <summary>
+    /// The channel of a call that was up when the edge stopped, charged again at start whatever the cap says now: the
+    /// carrier still counts it, so it must count here until the call ends.
+    /// </summary>
+    public ChannelLease Restore(Trunk trunk, string? campaign, bool reserved)
+    {
+        ArgumentNullException.ThrowIfNull(trunk);
+        lock (_gate)
+        {
+            Cap = trunk.ChannelCap;
+            InUse++;
+            Peak = Math.Max(Peak, InUse);
+            if (reserved && campaign is not null)
+            {
+                _reservedInUse[campaign] = _reservedInUse.GetValueOrDefault(campaign) + 1;
+            }
+            else
+            {
+                _unreservedInUse++;
+            }
+            if (campaign is not null)
+            {
+                var counters = CountersOf(campaign);
+                counters.InUse++;
+                counters.Peak = Math.Max(counters.Peak, counters.InUse);
+            }
+        }
+        _ledger.TakeGlobalAnyway();
+        return new ChannelLease(this, campaign, reserved && campaign is not null);
+    }
+
     internal void Release(ChannelLease lease)
     {
         lock (_gate)

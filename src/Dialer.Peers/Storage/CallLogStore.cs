@@ -15,11 +15,13 @@ public sealed class CallLogStore(PeerDatabase database)
         }
         await using var connection = await database.OpenAsync(cancellationToken);
         await connection.ExecuteAsync("""
-            INSERT INTO call_log (call_id, trunk, server, campaign, number, final_code, final_reason, setup_at, answered_at, ended_at, hangup_side)
-            VALUES (@CallId, @Trunk, @Server, @Campaign, @Number, @FinalCode, @FinalReason, @SetupAt, @AnsweredAt, @EndedAt, @HangupSide)
+            INSERT INTO call_log (call_id, dialog_id, trunk, server, campaign, number, final_code, final_reason, setup_at, answered_at, ended_at, hangup_side)
+            VALUES (@CallId, @DialogId, @Trunk, @Server, @Campaign, @Number, @FinalCode, @FinalReason, @SetupAt, @AnsweredAt, @EndedAt, @HangupSide)
+            ON DUPLICATE KEY UPDATE ended_at = VALUES(ended_at), hangup_side = VALUES(hangup_side)
             """, records.Select(r => new
         {
             r.CallId,
+            r.DialogId,
             r.Trunk,
             r.Server,
             r.Campaign,
