@@ -91,9 +91,9 @@ public sealed partial class EdgeService : IAsyncDisposable
         _transport = new SipTransportHost(Receive);
         _transport.Start(_settings.Listen);
         var addresses = new EdgeAddresses(_settings, _transport.Bound);
-        var context = new TransactionContext(_transport, _time, SipTimers.Default);
+        var context = new TransactionContext(_transport, _time, SipTimers.Default) { ForceRport = _settings.ForceRport };
         var clients = new ClientTransactions(context);
-        var forwarder = new Forwarder(addresses);
+        var forwarder = new Forwarder(addresses, _settings.ForceRport);
         var digest = new DigestServer(new DigestNonces(RandomNumberGenerator.GetBytes(32), _time, _settings.Registrar.NonceLifetime));
         var gate = new DigestGate(_settings, _peers, digest, new AuthLockout(_settings.Lockout, _time), _loggers.CreateLogger<DigestGate>());
         var registrar = new PhoneRegistrar(_settings, Location, gate, addresses, _time, _loggers.CreateLogger<PhoneRegistrar>());
@@ -104,7 +104,7 @@ public sealed partial class EdgeService : IAsyncDisposable
             new InDialogRelay(clients, forwarder, Dialogs, _transport),
             gate);
         _core = new EdgeCore(handlers, new DialogGuard(addresses, Dialogs), Dialogs, new CallerClassifier(_settings, _peers, Location),
-            new StatelessResponder(_transport), _peers, addresses, _loggers.CreateLogger<EdgeCore>());
+            new StatelessResponder(_transport, _settings.ForceRport), _peers, addresses, _loggers.CreateLogger<EdgeCore>());
         _layer = new TransactionLayer(context, clients, _core);
         _loops.Add(Task.Run(() => _refresher.RunAsync(_stop.Token), CancellationToken.None));
         _loops.Add(Task.Run(() => _writer.RunAsync(_stop.Token), CancellationToken.None));

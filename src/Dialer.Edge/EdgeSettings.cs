@@ -28,6 +28,12 @@ public sealed record EdgeSettings
     /// <summary>An answered trunk call's channel returns after this long even without a BYE (a lost BYE never leaks a channel).</summary>
     public TimeSpan MaxCallDuration { get; init; } = TimeSpan.FromHours(4);
 
+    /// <summary>
+    /// Answer and send to every client at its observed source, and fill rport= even when it did not ask (Edge:ForceRport;
+    /// Kamailio's force_rport(), Asterisk's force_rport=yes), so phones behind NAT are reached without asking.
+    /// </summary>
+    public bool ForceRport { get; init; } = true;
+
     /// <summary>Live dialogs at most (Edge:MaxDialogs); a new call beyond it gets 503.</summary>
     public int MaxDialogs { get; init; } = 100_000;
 
@@ -61,11 +67,10 @@ public sealed record RegistrarSettings
     public int DefaultExpires { get; init; } = 3600;
     public MaxContactsPolicy MaxContacts { get; init; } = MaxContactsPolicy.RemoveExisting;
     /// <summary>
-    /// Digest challenges in this order. MD5 first by default: SIPp and many deployed phones answer only the first
-    /// challenge and know only MD5; RFC 8760 clients find SHA-256 in the second.
+    /// Digest challenges in this order: MD5 alone by default, as Asterisk and Kamailio offer (SIPp and the baresip/re
+    /// family answer one challenge and know only MD5); with SHA-256 enabled it comes first (RFC 8760 §3).
     /// </summary>
-    public IReadOnlyList<Dialer.Sip.Auth.DigestAlgorithm> DigestAlgorithms { get; init; } =
-        [Dialer.Sip.Auth.DigestAlgorithm.Md5, Dialer.Sip.Auth.DigestAlgorithm.Sha256];
+    public IReadOnlyList<Dialer.Sip.Auth.DigestAlgorithm> DigestAlgorithms { get; init; } = [Dialer.Sip.Auth.DigestAlgorithm.Md5];
 
     /// <summary>Digest nonces older than this are answered with stale=true.</summary>
     public TimeSpan NonceLifetime { get; init; } = TimeSpan.FromMinutes(5);

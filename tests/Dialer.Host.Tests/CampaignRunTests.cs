@@ -174,7 +174,7 @@ public sealed class CampaignRunTests
     private async Task CarrierTrunkAsync(string name, string prefix, string scenario, int cap)
     {
         var port = LoopbackPorts.Free();
-        _carriers.Add(SippProcess.Start(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Sipp", scenario)).Replace("{delay}", "1", StringComparison.Ordinal),
+        _carriers.Add(SippProcess.Start(SippScenario.Load(Path.GetFileNameWithoutExtension(scenario), ("delay", "1")),
             ["-i", "127.0.0.1", "-p", port.ToString(CultureInfo.InvariantCulture), "-t", "u1"]));
         var created = await _admin.PostJsonAsync("/api/trunks", $$"""
             {"name":"{{name}}","channelCap":{{cap}},"dialPrefix":"{{prefix}}","servers":[{"host":"127.0.0.1","port":{{port}}}]}

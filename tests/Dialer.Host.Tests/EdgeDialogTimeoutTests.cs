@@ -21,11 +21,9 @@ public sealed class EdgeDialogTimeoutTests
         var created = await admin.PostJsonAsync("/api/trunks", $$"""{"name":"single","channelCap":1,"dialPrefix":"75","servers":[{"host":"127.0.0.1","port":{{port}}}]}""");
         Assert.That(created.StatusCode, Is.EqualTo(HttpStatusCode.Created));
         await server.WaitForPeersAsync();
-        var template = (string name) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Sipp", name + ".xml"));
-        await using var carrier = SippProcess.Start(template("carrier-answer"), ["-i", "127.0.0.1", "-p", port.ToString(CultureInfo.InvariantCulture), "-t", "u1", "-trace_logs"]);
+        await using var carrier = SippProcess.Start(SippScenario.Load("carrier-answer"), ["-i", "127.0.0.1", "-p", port.ToString(CultureInfo.InvariantCulture), "-t", "u1", "-trace_logs"]);
         Assert.That(await LoopbackPorts.WaitUdpBoundAsync(port), Is.True, "the carrier listens");
-        var dialerScenario = template("dialer-load").Replace("{extension}", "755550000", StringComparison.Ordinal)
-            .Replace("{hold}", "30000", StringComparison.Ordinal).Replace("{campaign}", "none", StringComparison.Ordinal);
+        var dialerScenario = SippScenario.Load("dialer-load", ("extension", "755550000"), ("hold", "30000"), ("campaign", "none"));
         var dialer = SippProcess.Start(dialerScenario, ["-i", "127.0.0.1", "-p", LoopbackPorts.Free().ToString(CultureInfo.InvariantCulture), "-t", "u1",
             "-m", "1", $"127.0.0.1:{server.SipPort()}"]);
         for (var i = 0; i < 50 && CarrierLog.Concurrency(carrier.LogLines()).Calls == 0; i++)

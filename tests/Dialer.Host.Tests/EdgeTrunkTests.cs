@@ -27,7 +27,7 @@ public sealed class EdgeTrunkTests
         await _server.DisposeAsync();
     }
 
-    private static string Template(string name) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Sipp", name + ".xml"));
+    private static string Template(string name) => SippScenario.Load(name);
 
     /// <summary>A SIPp carrier listening on <paramref name="port"/> (started and bound before this returns).</summary>
     private static async Task<SippProcess> CarrierAsync(string scenario, int port)
@@ -47,9 +47,8 @@ public sealed class EdgeTrunkTests
     private async Task<Sipp.Result> DialAsync(string number, int calls, int rate, int holdMs, string campaign = "none")
     {
         var scenario = Path.Combine(Path.GetTempPath(), $"dialer-load-{Guid.NewGuid():N}.xml");
-        await File.WriteAllTextAsync(scenario, Template("dialer-load").Replace("{extension}", number, StringComparison.Ordinal)
-            .Replace("{hold}", holdMs.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
-            .Replace("{campaign}", campaign, StringComparison.Ordinal));
+        await File.WriteAllTextAsync(scenario, SippScenario.Load("dialer-load", ("extension", number),
+            ("hold", holdMs.ToString(CultureInfo.InvariantCulture)), ("campaign", campaign)));
         try
         {
             return await Sipp.RunAsync(["-sf", scenario, "-i", "127.0.0.1", "-p", LoopbackPorts.Free().ToString(CultureInfo.InvariantCulture), "-t", "u1",
@@ -104,11 +103,8 @@ public sealed class EdgeTrunkTests
              "ruriTransform":{"strip":1,"prefix":"0044"},"auth":{"username":"dialer-user","password":"carrier-secret"},
              "servers":[{"host":"127.0.0.1","port":{{port}}}]}
             """);
-        var scenario = Template("carrier-checks").Replace("{user}", "dialer-user", StringComparison.Ordinal)
-            .Replace("{password}", "carrier-secret", StringComparison.Ordinal)
-            .Replace("{expectedNumber}", "0044155512345", StringComparison.Ordinal)
-            .Replace("{callerNumber}", "dialer", StringComparison.Ordinal)
-            .Replace("{codecs}", "8", StringComparison.Ordinal);
+        var scenario = SippScenario.Load("carrier-checks", ("user", "dialer-user"), ("password", "carrier-secret"),
+            ("expectedNumber", "0044155512345"), ("callerNumber", "dialer"), ("codecs", "8"));
         await using var carrier = SippProcess.Start(scenario, ["-i", "127.0.0.1", "-p", port.ToString(CultureInfo.InvariantCulture), "-t", "u1", "-m", "1"]);
         Assert.That(await LoopbackPorts.WaitUdpBoundAsync(port), Is.True, "the carrier listens");
         // dialer-call insists on a 200: an unanswered call fails the test instead of passing as a refusal.

@@ -26,7 +26,7 @@ public sealed class HealthClusterTests
             ["Dialer__Health__ReportIntervalSeconds"] = "2",
         };
         var port = LoopbackPorts.Free();
-        var carrier = SippProcess.Start(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Sipp", "carrier-alive.xml")).Replace("{delay}", "1", StringComparison.Ordinal),
+        var carrier = SippProcess.Start(SippScenario.Load("carrier-alive", ("delay", "1")),
             ["-i", "127.0.0.1", "-p", port.ToString(CultureInfo.InvariantCulture), "-t", "u1", "-trace_logs"]);
         await using var stopCarrier = carrier;
         await using var first = ServeProcess.Start(database.ConnectionString, secretsKey, clustered);

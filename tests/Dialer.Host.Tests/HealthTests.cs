@@ -38,8 +38,7 @@ public sealed class HealthTests
     }
 
     private static SippProcess Carrier(int port, int delayMs = 1) =>
-        SippProcess.Start(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Sipp", "carrier-alive.xml"))
-                .Replace("{delay}", delayMs.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal),
+        SippProcess.Start(SippScenario.Load("carrier-alive", ("delay", delayMs.ToString(CultureInfo.InvariantCulture))),
             ["-i", "127.0.0.1", "-p", port.ToString(CultureInfo.InvariantCulture), "-t", "u1", "-trace_logs"]);
 
     private async Task CreateTrunkAsync(string name, string prefix, int lagMs, params int[] ports)
@@ -201,9 +200,7 @@ public sealed class HealthTests
 
     private async Task RunDialerAsync(string number)
     {
-        var scenario = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Sipp", "dialer-load.xml"))
-            .Replace("{extension}", number, StringComparison.Ordinal).Replace("{hold}", "100", StringComparison.Ordinal)
-            .Replace("{campaign}", "none", StringComparison.Ordinal);
+        var scenario = SippScenario.Load("dialer-load", ("extension", number), ("hold", "100"), ("campaign", "none"));
         var file = Path.Combine(Path.GetTempPath(), $"dialer-health-{Guid.NewGuid():N}.xml");
         await File.WriteAllTextAsync(file, scenario);
         var result = await Sipp.RunAsync(["-sf", file, "-i", "127.0.0.1", "-p", LoopbackPorts.Free().ToString(CultureInfo.InvariantCulture), "-t", "u1",

@@ -35,13 +35,14 @@ public static class SippPhone
         var scenarioFile = Path.GetTempFileName();
         try
         {
-            var template = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "Sipp", scenario + ".xml"));
-            await File.WriteAllTextAsync(scenarioFile, template.Replace("{extension}", call.Extension, StringComparison.Ordinal)
-                .Replace("{password}", call.Password, StringComparison.Ordinal)
-                .Replace("{caller}", call.Caller, StringComparison.Ordinal)
-                .Replace("{status}", call.Status.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
-                .Replace("{expires}", call.Expires.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
-                .Replace("{contactPort}", (call.ContactPort ?? call.LocalPort).ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal));
+            // Each template uses some of these; the loader insists that every placeholder it has is filled.
+            var values = new[]
+            {
+                ("extension", call.Extension), ("password", call.Password), ("caller", call.Caller),
+                ("status", call.Status.ToString(CultureInfo.InvariantCulture)), ("expires", call.Expires.ToString(CultureInfo.InvariantCulture)),
+                ("contactPort", (call.ContactPort ?? call.LocalPort).ToString(CultureInfo.InvariantCulture)),
+            };
+            await File.WriteAllTextAsync(scenarioFile, SippScenario.Load(scenario, values));
             List<string> arguments = ["-sf", scenarioFile, "-m", "1", "-t", "u1", "-i", call.LocalIp, "-p", call.LocalPort.ToString(CultureInfo.InvariantCulture)];
             if (edgePort is { } port)
             {

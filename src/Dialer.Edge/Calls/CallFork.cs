@@ -159,7 +159,8 @@ internal sealed class CallFork(ServerTransaction inbound, ClientTransactions lay
     private byte[] Synthesized(int status)
     {
         using var buffer = new PooledBuffer(512);
-        ResponseBuilder.Write(inbound.Request, status, status == 408 ? "Request Timeout"u8 : "Service Unavailable"u8, "edge"u8, buffer);
+        ResponseBuilder.Write(inbound.Request, status, status == 408 ? "Request Timeout"u8 : "Service Unavailable"u8, "edge"u8, buffer,
+            default, default, inbound.Source.Address, inbound.ForceRport);
         return buffer.WrittenSpan.ToArray();
     }
 

@@ -25,7 +25,7 @@ public sealed record ForwardChanges
 /// dialog token, our own Route popped, received/rport on the previous hop's Via. One place, so every handler's
 /// requests look alike on the wire.
 /// </summary>
-public sealed class Forwarder(EdgeAddresses addresses)
+public sealed class Forwarder(EdgeAddresses addresses, bool forceRport = true)
 {
     public byte[] Request(SipMessage request, SipEndpoint source, SipEndpoint destination, ForwardChanges changes)
     {
@@ -42,6 +42,7 @@ public sealed class Forwarder(EdgeAddresses addresses)
             RecordRoute = changes.RecordRoute is { } dialog ? $"sip:{host}:{udp.Port};lr;{DialogToken.Parameter}={dialog.Token}" : null,
             RemoveTopRoute = addresses.RoutesThroughUs(request),
             Source = source.Address,
+            ForceRport = forceRport,
             RemoveHeaders = changes.Remove,
             AddHeaders = changes.Add,
             Body = changes.Body,

@@ -21,11 +21,11 @@ public static class Responder
         Span<byte> tag = stackalloc byte[12];
         Encoding.ASCII.GetBytes(Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)), tag);
         ResponseBuilder.Write(transaction.Request, status, Encoding.UTF8.GetBytes(reason), tag, buffer,
-            headers is string[] array ? array : [.. headers], body);
+            headers is string[] array ? array : [.. headers], body, transaction.Source.Address, transaction.ForceRport);
         return transaction.RespondAsync(buffer.WrittenSpan.ToArray(), status);
     }
 
     /// <summary>OPTIONS addressed to the edge (RFC 3261 §11.2): what we allow, accept and support.</summary>
     public static Task<bool> CapabilitiesAsync(ServerTransaction transaction) =>
-        RespondAsync(transaction, 200, "OK", $"Allow: {Allow}", "Accept: application/sdp", "Supported: path, outbound", "Accept-Language: en");
+        RespondAsync(transaction, 200, "OK", $"Allow: {Allow}", "Accept: application/sdp", "Accept-Language: en");
 }

@@ -158,8 +158,10 @@ public sealed class Dialog
             // The caller's observed source: address and, over UDP, port (a NATed phone keeps its mapping; a dialer its socket).
             return Caller.Sends(source);
         }
+        // The callee by address: the server or phone we sent the INVITE to, its contact, or (trunk calls) the trunk's
+        // ACL. Carriers send BYEs from other ports and other machines of theirs than the one that answered.
         var callee = leg.Party;
-        return callee.Sends(source) || Normalize(callee.Target.Address.Address).Equals(address)
+        return Normalize(callee.Source.Address.Address).Equals(address) || Normalize(callee.Target.Address.Address).Equals(address)
             || (Trunk is not null && Trunk.Acl.Any(cidr => cidr.Contains(address)));
     }
 

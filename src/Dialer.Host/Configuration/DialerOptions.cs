@@ -74,7 +74,7 @@ public sealed class EdgeOptions
     public int LockoutSeconds { get; set; } = 300;
 
     /// <summary>Digest challenge order: "MD5,SHA-256" (default; SIPp and older phones answer only the first) or "SHA-256,MD5".</summary>
-    public string DigestAlgorithms { get; set; } = "MD5,SHA-256";
+    public string DigestAlgorithms { get; set; } = "MD5";
 
     /// <summary>Channels across all trunks together; 0 = no server-wide cap.</summary>
     public int MaxChannels { get; set; }
@@ -84,6 +84,9 @@ public sealed class EdgeOptions
 
     /// <summary>How long SIGTERM waits for transactions in progress before the edge stops.</summary>
     public int DrainSeconds { get; set; } = 5;
+
+    /// <summary>Reply to every client at its observed source and fill rport= even unasked (RFC 3581 forced), for phones behind NAT.</summary>
+    public bool ForceRport { get; set; } = true;
 
     /// <summary>Live dialogs (calls through the edge) at most; a call beyond it gets 503.</summary>
     public int MaxDialogs { get; set; } = 100_000;

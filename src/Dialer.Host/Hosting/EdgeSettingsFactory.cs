@@ -94,6 +94,7 @@ public static class EdgeSettingsFactory
         return new EdgeSettings
         {
             ExtensionMode = extensionMode ?? ExtensionMode.Proxy,
+            ForceRport = edge.ForceRport,
             MaxDialogs = Math.Max(1, edge.MaxDialogs),
             DialogKey = DialogKey(options, failures),
             Listen = listen,
@@ -109,7 +110,8 @@ public static class EdgeSettingsFactory
                 MaxExpires = edge.MaxExpires,
                 DefaultExpires = edge.DefaultExpires,
                 MaxContacts = policy ?? MaxContactsPolicy.RemoveExisting,
-                DigestAlgorithms = algorithms.Count == 0 ? [Dialer.Sip.Auth.DigestAlgorithm.Md5, Dialer.Sip.Auth.DigestAlgorithm.Sha256] : algorithms,
+                // RFC 8760 §3: the preferred (stronger) algorithm first; MD5 alone unless SHA-256 is asked for.
+                DigestAlgorithms = algorithms.Count == 0 ? [Dialer.Sip.Auth.DigestAlgorithm.Md5] : [.. algorithms.OrderByDescending(a => a == Dialer.Sip.Auth.DigestAlgorithm.Sha256)],
             },
             Lockout = new LockoutSettings
             {

@@ -33,14 +33,40 @@ public sealed class DialogStore(PeerDatabase database)
         {
             return;
         }
+        // One statement per batch of rows, not one per row: a busy edge confirms thousands of calls a second.
         await using var connection = await database.OpenAsync(cancellationToken);
-        await connection.ExecuteAsync("""
-            INSERT INTO edge_dialogs (id, call_id, caller_tag, kind, trunk, campaign, reserved, number, caller_source, caller_target, legs, server,
-                setup_at, answered_at, expires_at)
-            VALUES (@Id, @CallId, @CallerTag, @Kind, @Trunk, @Campaign, @Reserved, @Number, @CallerSource, @CallerTarget, @Legs, @Server,
-                @SetupAt, @AnsweredAt, @ExpiresAt)
-            ON DUPLICATE KEY UPDATE legs = VALUES(legs), server = VALUES(server), answered_at = VALUES(answered_at), expires_at = VALUES(expires_at)
-            """, rows);
+        foreach (var chunk in rows.Chunk(200))
+        {
+            var values = new System.Text.StringBuilder();
+            var parameters = new DynamicParameters();
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                var r = chunk[i];
+                values.Append(i == 0 ? "" : ",").Append(System.Globalization.CultureInfo.InvariantCulture,
+                    $"(@i{i},@c{i},@t{i},@k{i},@tr{i},@ca{i},@r{i},@n{i},@cs{i},@ct{i},@l{i},@s{i},@sa{i},@aa{i},@ea{i})");
+                parameters.Add($"i{i}", r.Id);
+                parameters.Add($"c{i}", r.CallId);
+                parameters.Add($"t{i}", r.CallerTag);
+                parameters.Add($"k{i}", r.Kind);
+                parameters.Add($"tr{i}", r.Trunk);
+                parameters.Add($"ca{i}", r.Campaign);
+                parameters.Add($"r{i}", r.Reserved);
+                parameters.Add($"n{i}", r.Number);
+                parameters.Add($"cs{i}", r.CallerSource);
+                parameters.Add($"ct{i}", r.CallerTarget);
+                parameters.Add($"l{i}", r.Legs);
+                parameters.Add($"s{i}", r.Server);
+                parameters.Add($"sa{i}", r.SetupAt);
+                parameters.Add($"aa{i}", r.AnsweredAt);
+                parameters.Add($"ea{i}", r.ExpiresAt);
+            }
+            await connection.ExecuteAsync($"""
+                INSERT INTO edge_dialogs (id, call_id, caller_tag, kind, trunk, campaign, reserved, number, caller_source, caller_target, legs, server,
+                    setup_at, answered_at, expires_at)
+                VALUES {values}
+                ON DUPLICATE KEY UPDATE legs = VALUES(legs), server = VALUES(server), answered_at = VALUES(answered_at), expires_at = VALUES(expires_at)
+                """, parameters);
+        }
     }
 
     public async Task DeleteAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default)

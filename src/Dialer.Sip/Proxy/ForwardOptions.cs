@@ -18,6 +18,9 @@ public sealed record ForwardOptions
     /// <summary>Received source for the previous hop's Via: received= and rport= (RFC 3261 §18.2.1, RFC 3581 §4).</summary>
     public System.Net.IPEndPoint? Source { get; init; }
 
+    /// <summary>Fill rport= on the previous hop's Via even when it did not ask (RFC 3581 forced, for phones behind NAT).</summary>
+    public bool ForceRport { get; init; }
+
     /// <summary>Headers to drop by name (case-insensitive), e.g. X-Dialer-Trunk or a From to be replaced.</summary>
     public IReadOnlyCollection<string> RemoveHeaders { get; init; } = [];
 

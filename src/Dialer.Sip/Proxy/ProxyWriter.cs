@@ -39,7 +39,7 @@ public static class ProxyWriter
                     continue;
                 case HeaderKind.Via when firstVia:
                     firstVia = false;
-                    WriteReceivedVia(request, field, options.Source, writer);
+                    ReceivedVia.Write(request, field, options.Source, options.ForceRport, writer);
                     continue;
                 case HeaderKind.Route when firstRoute && options.RemoveTopRoute:
                     firstRoute = false;
@@ -147,50 +147,11 @@ public static class ProxyWriter
             if (first)
             {
                 first = false;
-                WriteReceivedVia(request, field, source, writer);
+                ReceivedVia.Write(request, field, source, false, writer);
                 continue;
             }
             writer.Header(field.Name.Of(request.Span), field.Value.Of(request.Span));
         }
-    }
-
-    /// <summary>The previous hop's Via with received= (source IP differs from sent-by) and rport=port filled in.</summary>
-    private static void WriteReceivedVia(SipMessage request, HeaderField field, IPEndPoint? source, SipWriter writer)
-    {
-        var span = request.Span;
-        var value = field.Value.Of(span);
-        var end = HeaderText.ElementEnd(value, 0);
-        if (source is null || !ViaHeader.TryParse(span, new TextRange(field.Value.Start, end), out var via))
-        {
-            writer.Header("Via"u8, value);
-            return;
-        }
-        var builder = new StringBuilder(Encoding.UTF8.GetString(span[via.Element.Start..via.Parameters.Start]).TrimEnd());
-        var reader = new ParameterReader(via.Parameters.Of(span), via.Parameters.Start);
-        var ip = source.Address.IsIPv4MappedToIPv6 ? source.Address.MapToIPv4() : source.Address;
-        var needReceived = via.HostText(span) != ip.ToString();
-        while (reader.TryRead(out var parameter))
-        {
-            var key = parameter.Name.Of(span);
-            if (Ascii.EqualsIgnoreCase(key, "received"u8) || (Ascii.EqualsIgnoreCase(key, "rport"u8)))
-            {
-                continue;
-            }
-            builder.Append(';').Append(Encoding.UTF8.GetString(span[parameter.Name.Start..(parameter.HasValue ? parameter.Value.End : parameter.Name.End)]));
-        }
-        if (needReceived || via.HasRport)
-        {
-            builder.Append(";received=").Append(ip);
-        }
-        if (via.HasRport)
-        {
-            builder.Append(";rport=").Append(source.Port);
-        }
-        if (end < value.Length)
-        {
-            builder.Append(',').Append(Encoding.UTF8.GetString(value[(end + 1)..]));
-        }
-        writer.Header("Via"u8, Encoding.UTF8.GetBytes(builder.ToString()));
     }
 
     private static void WriteRestOfRoute(SipMessage request, HeaderField field, SipWriter writer)

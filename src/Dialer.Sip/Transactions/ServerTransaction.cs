@@ -20,6 +20,10 @@ public sealed class ServerTransaction : SipTransaction
     }
 
     public SipMessage Request { get; }
+    /// <summary>Where the request came from (its top Via gets received/rport in our responses).</summary>
+    public SipEndpoint Source { get; init; }
+    /// <summary>Whether our responses fill rport= even when the request did not ask (RFC 3581 forced).</summary>
+    public bool ForceRport => Context.ForceRport;
     public bool IsInvite => Request.Method == SipMethod.Invite;
     public int LastStatus { get; private set; }
 

@@ -129,4 +129,8 @@ public abstract class SipTransaction : IDisposable
 }
 
 /// <summary>What transactions share: the sender, the clock and the timer values.</summary>
-public sealed record TransactionContext(ISipSender Sender, TimeProvider Time, SipTimers Timers);
+public sealed record TransactionContext(ISipSender Sender, TimeProvider Time, SipTimers Timers)
+{
+    /// <summary>Answer every request at its observed source and fill rport= even when it did not ask (RFC 3581 forced).</summary>
+    public bool ForceRport { get; init; }
+}

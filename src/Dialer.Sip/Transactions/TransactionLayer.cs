@@ -52,7 +52,7 @@ public sealed class TransactionLayer(TransactionContext context, ClientTransacti
         {
             return;
         }
-        var transaction = new ServerTransaction(key, ResponseDestination.For(request, source), request, context);
+        var transaction = new ServerTransaction(key, ResponseDestination.For(request, source, context.ForceRport), request, context) { Source = source };
         if (!_servers.TryAdd(key, transaction))
         {
             _servers[key].OnRetransmission();

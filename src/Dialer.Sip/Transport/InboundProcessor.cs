@@ -46,7 +46,7 @@ internal sealed class InboundProcessor(Action<SipMessage, SipEndpoint> deliver, 
     private void Reject(SipMessage request, SipFault fault, SipEndpoint source)
     {
         using var buffer = new PooledBuffer(512);
-        ResponseBuilder.Write(request, fault.StatusCode, Encoding.UTF8.GetBytes(fault.ReasonPhrase), "reject"u8, buffer);
+        ResponseBuilder.Write(request, fault.StatusCode, Encoding.UTF8.GetBytes(fault.ReasonPhrase), "reject"u8, buffer, default, default, source.Address);
         var bytes = buffer.WrittenSpan.ToArray();
         _ = sender.SendAsync(ResponseDestination.For(request, source), bytes).AsTask();
     }

@@ -10,10 +10,13 @@ namespace Dialer.Sip.Transport;
 /// </summary>
 public static class ResponseDestination
 {
-    public static SipEndpoint For(SipMessage request, SipEndpoint source)
+    /// <param name="request">The request answered.</param>
+    /// <param name="source">Where it came from.</param>
+    /// <param name="forceRport">Always the source port, as if the request had asked with rport (phones behind NAT).</param>
+    public static SipEndpoint For(SipMessage request, SipEndpoint source, bool forceRport = false)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (source.IsReliable || !request.TryGetTopVia(out var via) || via.HasRport)
+        if (source.IsReliable || forceRport || !request.TryGetTopVia(out var via) || via.HasRport)
         {
             return source;
         }

@@ -83,8 +83,17 @@ internal sealed class UdpChannel : IAsyncDisposable
             {
                 continue;
             }
-            var datagram = buffer.AsSpan(0, received).ToArray();
             var source = new SipEndpoint(SipProtocol.Udp, (IPEndPoint)template.Create(address));
+            if (StunBinding.IsStun(buffer.AsSpan(0, received)))
+            {
+                // A NAT keepalive or address discovery on the SIP port: answered here, never parsed as SIP.
+                if (StunBinding.Answer(buffer.AsSpan(0, received), source.Address) is { } answer)
+                {
+                    _ = SendAsync(source.Address, answer, CancellationToken.None).AsTask();
+                }
+                continue;
+            }
+            var datagram = buffer.AsSpan(0, received).ToArray();
             var message = new SipMessage();
             var status = SipParser.Parse(datagram, SipFraming.Datagram, message, out _);
             if (status != ParseStatus.KeepAlive)

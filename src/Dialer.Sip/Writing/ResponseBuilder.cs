@@ -16,8 +16,11 @@ public static class ResponseBuilder
     /// <param name="output">Where the response is written.</param>
     /// <param name="extraHeaders">Headers to add before Content-Length, each "Name: value" without CRLF.</param>
     /// <param name="body">The body; Content-Length follows from it.</param>
+    /// <param name="source">Where the request came from: the top Via gets received/rport (null writes the Vias as received).</param>
+    /// <param name="forceRport">Fill rport= even when the request did not ask for it.</param>
     public static void Write(SipMessage request, int status, ReadOnlySpan<byte> reason, ReadOnlySpan<byte> toTag,
-        IBufferWriter<byte> output, ReadOnlySpan<string> extraHeaders = default, ReadOnlySpan<byte> body = default)
+        IBufferWriter<byte> output, ReadOnlySpan<string> extraHeaders = default, ReadOnlySpan<byte> body = default, System.Net.IPEndPoint? source = null,
+        bool forceRport = false)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(output);
@@ -26,6 +29,12 @@ public static class ResponseBuilder
         writer.StatusLine(status, reason);
         for (var i = request.IndexOf(HeaderKind.Via); i >= 0; i = request.NextIndexOf(HeaderKind.Via, i))
         {
+            if (i == request.IndexOf(HeaderKind.Via) && source is not null)
+            {
+                // RFC 3261 §18.2.1, RFC 3581 §4: the top Via says where the request really came from.
+                ReceivedVia.Write(request, request.HeaderAt(i), source, forceRport, writer);
+                continue;
+            }
             writer.Header("Via"u8, SipValue(request, i));
         }
         Copy(request, HeaderKind.From, "From"u8, writer);
