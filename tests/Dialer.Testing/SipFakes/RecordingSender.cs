@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Text;
 using Dialer.Sip.Transport;
 
-namespace Dialer.Sip.Tests;
+namespace Dialer.Testing;
 
 /// <summary>An <see cref="ISipSender"/> that keeps what was sent, for transaction tests on a fake clock.</summary>
 public sealed class RecordingSender : ISipSender

@@ -5,7 +5,7 @@ using Dialer.Sip.Transactions;
 using Dialer.Sip.Transport;
 using Dialer.Sip.Writing;
 
-namespace Dialer.Sip.Tests.Loopback;
+namespace Dialer.Testing;
 
 /// <summary>
 /// A user agent server built only from Dialer.Sip: answers INVITE with 100/180/200 (retransmitting the 2xx over

@@ -4,7 +4,7 @@ using Dialer.Sip.Message;
 using Dialer.Sip.Transactions;
 using Dialer.Sip.Transport;
 
-namespace Dialer.Sip.Tests.Loopback;
+namespace Dialer.Testing;
 
 /// <summary>A client built only from Dialer.Sip: sends requests in client transactions and waits for the final answer.</summary>
 public sealed class TestUac : ITransactionUser, IAsyncDisposable

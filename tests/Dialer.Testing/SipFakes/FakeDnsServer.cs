@@ -4,7 +4,7 @@ using System.Net.Sockets;
 using System.Text;
 using Dialer.Sip.Dns;
 
-namespace Dialer.Sip.Tests.Loopback;
+namespace Dialer.Testing;
 
 /// <summary>A DNS server on loopback answering from a table; answers point back at the question with compression.</summary>
 public sealed class FakeDnsServer : IAsyncDisposable
