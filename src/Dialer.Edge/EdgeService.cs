@@ -83,7 +83,7 @@ public sealed partial class EdgeService : IAsyncDisposable
         {
             Location.Restore(await _bindings.LoadAsync(_time.GetUtcNow(), cancellationToken));
         }
-        catch (Exception error) when (error is MySql.Data.MySqlClient.MySqlException or TimeoutException or InvalidOperationException)
+        catch (Exception error) when (DatabaseErrors.IsFailure(error))
         {
             _loggers.CreateLogger<EdgeService>().LogWarning("Bindings could not be restored: {Reason}", error.Message);
         }
@@ -128,7 +128,7 @@ public sealed partial class EdgeService : IAsyncDisposable
                 LogRestored(_logger, restored);
             }
         }
-        catch (Exception error) when (error is MySql.Data.MySqlClient.MySqlException or TimeoutException or InvalidOperationException)
+        catch (Exception error) when (DatabaseErrors.IsFailure(error))
         {
             _loggers.CreateLogger<EdgeService>().LogWarning("Dialogs could not be restored: {Reason}", error.Message);
         }

@@ -7,9 +7,10 @@ namespace Dialer.Health;
 
 /// <summary>
 /// Builds a trunk's labeled health report from the monitor's server figures and the edge's channel counters.
-/// Labels, worst first: disabled (trunk or every server switched off), down (no enabled server is routable),
-/// full (at its channel cap now, or calls refused for the cap in the window), degraded (a server down, lagged or not
-/// probed yet), healthy. The reason says why in words.
+/// Labels, first match wins: disabled (trunk or every server switched off), down (no enabled server is routable),
+/// full (at its channel cap now, or calls refused for the cap in the window), pending (no enabled server probed yet,
+/// as at start: nothing is known to be wrong), degraded (a server down, lagged or not probed yet), healthy. The reason
+/// says why in words.
 /// </summary>
 public sealed class HealthReporter(HealthMonitor monitor, ITrunkChannelFigures? channels, TimeProvider time)
 {
@@ -44,6 +45,24 @@ public sealed class HealthReporter(HealthMonitor monitor, ITrunkChannelFigures? 
             channelReport, rejected, shortage);
     }
 
+    /// <summary>
+    /// A stored report with the channels in use now from the edge's ledger, where this process has one: the report is
+    /// up to an interval old, the ledger is not. Label, reason, rejections and the peak stay the report's (the peak at
+    /// least the channels in use now); the cap is the trunk's current one.
+    /// </summary>
+    public HealthReport WithLiveChannels(HealthReport report, Trunk trunk)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        ArgumentNullException.ThrowIfNull(trunk);
+        if (channels is null)
+        {
+            return report;
+        }
+        // No figures: this edge has carried no call on the trunk, so none is in use.
+        var inUse = channels.Figures(trunk.Name)?.InUse ?? 0;
+        return report with { Channels = new ChannelHealthReport(inUse, Math.Max(report.Channels.Peak, inUse), trunk.ChannelCap) };
+    }
+
     internal static (string Label, string Reason) Label(Trunk trunk, IReadOnlyList<(TrunkServerKey Key, ServerStatus Status)> servers,
         ChannelHealthReport channels, RejectionCounts rejected, TimeSpan window)
     {
@@ -74,7 +93,7 @@ public sealed class HealthReporter(HealthMonitor monitor, ITrunkChannelFigures? 
         var unknown = enabled.Count(s => s.Status.State == ServerHealthState.Unknown);
         if (unknown > 0)
         {
-            troubles.Add($"{Count(unknown, enabled.Count, "not probed yet")}");
+            troubles.Add(unknown == enabled.Count ? "not probed yet" : Count(unknown, enabled.Count, "not probed yet"));
         }
         if (channels.Cap > 0 && (channels.InUse >= channels.Cap || rejected.ChannelCap > 0))
         {
@@ -82,6 +101,10 @@ public sealed class HealthReporter(HealthMonitor monitor, ITrunkChannelFigures? 
                 ? $"{channels.InUse} of {channels.Cap} channels in use"
                 : string.Create(CultureInfo.InvariantCulture, $"{rejected.ChannelCap} calls refused at the channel cap ({channels.Cap}) in the last {window.TotalSeconds:0} s");
             return (HealthLabels.Full, string.Join("; ", [full, .. troubles]));
+        }
+        if (unknown == enabled.Count)
+        {
+            return (HealthLabels.Pending, "not probed yet");
         }
         if (troubles.Count > 0)
         {

@@ -4,7 +4,7 @@ using Dialer.Peers.Snapshot;
 using Dialer.Peers.Storage;
 using Dialer.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
-using MySql.Data.MySqlClient;
+using MySqlConnector;
 using NUnit.Framework;
 
 namespace Dialer.Health.Tests;

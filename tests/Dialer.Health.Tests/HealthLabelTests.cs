@@ -51,7 +51,26 @@ public sealed class HealthLabelTests
     }
 
     [Test]
-    public void NotProbedYet_IsDegraded() =>
+    public void NoServerProbedYet_IsPending()
+    {
+        Assert.That(Label(servers: [Server("192.0.2.10", ServerHealthState.Unknown), Server("192.0.2.11", ServerHealthState.Unknown)]),
+            Is.EqualTo(("pending", "not probed yet")));
+        Assert.That(Label(servers: [Server("192.0.2.10", ServerHealthState.Unknown), Server("192.0.2.11", ServerHealthState.Disabled)]),
+            Is.EqualTo(("pending", "not probed yet")), "a disabled server is not waited for");
+    }
+
+    [Test]
+    public void NotProbedYet_AtTheCap_IsFull() =>
+        Assert.That(Label(new ChannelHealthReport(30, 30, 30), servers: [Server("192.0.2.10", ServerHealthState.Unknown)]),
+            Is.EqualTo(("full", "30 of 30 channels in use; not probed yet")));
+
+    [Test]
+    public void SomeNotProbedYet_IsDegraded() =>
         Assert.That(Label(servers: [Server("192.0.2.10", ServerHealthState.Unknown), Server("192.0.2.11", ServerHealthState.Up)]),
             Is.EqualTo(("degraded", "1 of 2 servers not probed yet")));
+
+    [Test]
+    public void OneDown_OtherNotProbedYet_IsDegraded() =>
+        Assert.That(Label(servers: [Server("192.0.2.10", ServerHealthState.Down, "timeout x3"), Server("192.0.2.11", ServerHealthState.Unknown)]),
+            Is.EqualTo(("degraded", "1 of 2 servers down: 192.0.2.10:5060 timeout x3; 1 of 2 servers not probed yet")));
 }

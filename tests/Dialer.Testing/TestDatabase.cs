@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using Dapper;
 using Dialer.Peers.Storage;
-using MySql.Data.MySqlClient;
+using MySqlConnector;
 
 namespace Dialer.Testing;
 

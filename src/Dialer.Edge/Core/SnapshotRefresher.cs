@@ -29,7 +29,7 @@ public sealed partial class SnapshotRefresher(PeerSnapshotLoader loader, PeerSna
             }
             return true;
         }
-        catch (Exception error) when (error is MySql.Data.MySqlClient.MySqlException or TimeoutException or InvalidOperationException)
+        catch (Exception error) when (Peers.Storage.DatabaseErrors.IsFailure(error))
         {
             if (!_failing)
             {

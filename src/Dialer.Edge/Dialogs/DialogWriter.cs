@@ -121,7 +121,7 @@ public sealed partial class DialogWriter(DialogStore store, TimeProvider time, I
             }
             return true;
         }
-        catch (Exception error) when (error is MySql.Data.MySqlClient.MySqlException or TimeoutException or InvalidOperationException)
+        catch (Exception error) when (DatabaseErrors.IsFailure(error))
         {
             LogWriteFailed(logger, batch.Count, error.Message);
             lock (_gate)

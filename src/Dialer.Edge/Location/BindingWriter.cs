@@ -100,7 +100,7 @@ public sealed partial class BindingWriter(BindingStore store, TimeProvider time,
             _readSinceFlush = 0;
             return true;
         }
-        catch (Exception error) when (error is MySql.Data.MySqlClient.MySqlException or TimeoutException or InvalidOperationException)
+        catch (Exception error) when (DatabaseErrors.IsFailure(error))
         {
             LogWriteFailed(logger, _pending.Count, error.Message);
             return false;

@@ -82,7 +82,7 @@ public sealed partial class CallLogWriter(CallLogStore store, TimeProvider time,
             batch.Clear();
             return true;
         }
-        catch (Exception error) when (error is MySql.Data.MySqlClient.MySqlException or TimeoutException or InvalidOperationException)
+        catch (Exception error) when (DatabaseErrors.IsFailure(error))
         {
             LogWriteFailed(logger, batch.Count, error.Message);
             return false;

@@ -2,7 +2,6 @@ using Dialer.Peers.Storage;
 using Dialer.Peers.Validation;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
-using MySql.Data.MySqlClient;
 
 namespace Dialer.Host.Api;
 
@@ -70,7 +69,8 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problems,
                     Title = "Trunk secret unreadable",
                     Detail = unreadable.Message,
                 };
-            case MySqlException or TimeoutException or System.Net.Sockets.SocketException:
+            case Exception when DatabaseErrors.IsTransient(exception):
+                // Down, unreachable, timed out or a deadlock: the same request may succeed in a moment.
                 LogDatabaseUnavailable(logger, exception.Message);
                 context.Response.Headers.RetryAfter = "5";
                 return new ProblemDetails

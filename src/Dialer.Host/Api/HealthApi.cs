@@ -19,8 +19,8 @@ public static class HealthApi
     }
 
     /// <summary>
-    /// The newest stored report of each trunk (written every report interval and at every server state change); a
-    /// trunk with none stored yet gets one made now.
+    /// The newest stored report of each trunk (written every report interval and at every server state change) with the
+    /// channels in use now; a trunk with none stored yet gets one made now.
     /// </summary>
     public static async Task<Ok<HealthReport[]>> Latest(HttpRequest request, HealthStore store, PeerSnapshotSource peers,
         HealthReporter reporter, HealthRecorder recorder, CancellationToken cancellationToken)
@@ -30,7 +30,9 @@ public static class HealthApi
         var reports = peers.Current.Trunks.Values
             .Where(candidate => trunk is null || string.Equals(candidate.Name, trunk, StringComparison.OrdinalIgnoreCase))
             .OrderBy(candidate => candidate.Name, StringComparer.Ordinal)
-            .Select(candidate => stored.GetValueOrDefault(candidate.Name) ?? reporter.Report(candidate, recorder.Window, advance: false));
+            .Select(candidate => stored.TryGetValue(candidate.Name, out var report)
+                ? reporter.WithLiveChannels(report, candidate)
+                : reporter.Report(candidate, recorder.Window, advance: false));
         return TypedResults.Ok(reports.ToArray());
     }
 

@@ -22,7 +22,7 @@ public static class SystemApi
             await database.VersionAsync(cancellationToken);
             state = "up";
         }
-        catch (Exception error) when (error is MySql.Data.MySqlClient.MySqlException or TimeoutException or InvalidOperationException)
+        catch (Exception error) when (DatabaseErrors.IsFailure(error))
         {
             state = "down";
         }

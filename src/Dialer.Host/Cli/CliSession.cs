@@ -4,7 +4,6 @@ using Dialer.Peers.Security;
 using Dialer.Peers.Storage;
 using Dialer.Peers.Validation;
 using Microsoft.Extensions.Options;
-using MySql.Data.MySqlClient;
 
 namespace Dialer.Host.Cli;
 
@@ -53,7 +52,7 @@ public sealed class CliSession
             await error.WriteLineAsync(failure.Message);
             return failure is OptionsValidationException or FileNotFoundException ? 2 : 1;
         }
-        catch (MySqlException failure)
+        catch (Exception failure) when (DatabaseErrors.IsFailure(failure))
         {
             await error.WriteLineAsync($"database: {failure.Message}");
             return 1;

@@ -15,7 +15,7 @@ public sealed class DialerOptions
 
 public sealed class DatabaseOptions
 {
-    /// <summary>MySql.Data connection string of the peer repository (required).</summary>
+    /// <summary>MySqlConnector connection string of the peer repository (required).</summary>
     public string ConnectionString { get; set; } = "";
 }
 

@@ -3,6 +3,7 @@ using Dialer.Host.Configuration;
 using Dialer.Peers.Health;
 using Dialer.Peers.Snapshot;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using MySqlConnector;
 using Quartz;
 
 namespace Dialer.Host.Hosting;
@@ -12,7 +13,7 @@ public static class HealthServiceCollectionExtensions
     /// <summary>
     /// Trunk health: the monitor, reporter and recorder always (the API reads them); when enabled, Quartz with the
     /// probe and report jobs: the RAM store for one node, or with Health:Clustered the ADO job store on MariaDB
-    /// (sql/005_health_cluster.sql, the MySql.Data provider) with observations shared through the database.
+    /// (sql/005_health_cluster.sql, Quartz's "MySqlConnector" provider) with observations shared through the database.
     /// </summary>
     public const string SchedulerName = "dialer-health";
 
@@ -63,7 +64,8 @@ public static class HealthServiceCollectionExtensions
             });
             quartz.UsePersistentStore(store =>
             {
-                store.UseMySql(options.Database.ConnectionString);
+                // Quartz's "MySqlConnector" provider, handed the driver's factory: no driver types resolved by name.
+                store.UseMySqlConnector(MySqlConnectorFactory.Instance, options.Database.ConnectionString);
                 store.UseSystemTextJsonSerializer();
                 store.UseClustering(cluster =>
                 {

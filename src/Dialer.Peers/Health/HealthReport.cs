@@ -50,12 +50,15 @@ public sealed record RejectionCounts(long ChannelCap, long CpsCap, long Allocati
     }
 }
 
-/// <summary>The labels of DESIGN.md, worst first.</summary>
+/// <summary>The labels of DESIGN.md, in the order they are tried (Dialer.Health's HealthReporter), and pending.</summary>
 public static class HealthLabels
 {
     public const string Disabled = "disabled";
     public const string Down = "down";
     public const string Full = "full";
+
+    /// <summary>No enabled server of the trunk has been probed yet (a trunk just added, or the process just started).</summary>
+    public const string Pending = "pending";
     public const string Degraded = "degraded";
     public const string Healthy = "healthy";
 }

@@ -1,5 +1,5 @@
 using Dapper;
-using MySql.Data.MySqlClient;
+using MySqlConnector;
 
 namespace Dialer.Peers.Storage;
 
@@ -24,20 +24,14 @@ public sealed class Migrator(PeerDatabase database)
         }
         try
         {
-            // Not CREATE TABLE IF NOT EXISTS: its "already exists" note trips MySql.Data 8.0.16 on MariaDB.
-            var exists = await connection.ExecuteScalarAsync<int>(
-                "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = 'schema_version'");
-            if (exists == 0)
-            {
-                await connection.ExecuteAsync("""
-                CREATE TABLE schema_version (
+            await connection.ExecuteAsync("""
+                CREATE TABLE IF NOT EXISTS schema_version (
                     version INT NOT NULL PRIMARY KEY,
                     name VARCHAR(255) NOT NULL,
                     checksum CHAR(64) NOT NULL,
                     applied_at DATETIME(6) NOT NULL
                 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4
                 """);
-            }
             var applied = (await connection.QueryAsync<(int Version, string Name, string Checksum)>(
                 "SELECT version, name, checksum FROM schema_version ORDER BY version")).ToList();
             Check(scripts, applied);

@@ -1,6 +1,6 @@
 using System.Data;
 using Dapper;
-using MySql.Data.MySqlClient;
+using MySqlConnector;
 
 namespace Dialer.Peers.Storage;
 

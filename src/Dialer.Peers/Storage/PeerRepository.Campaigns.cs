@@ -2,7 +2,6 @@ using System.Data;
 using Dapper;
 using Dialer.Peers.Model;
 using Dialer.Peers.Validation;
-using MySql.Data.MySqlClient;
 
 namespace Dialer.Peers.Storage;
 
@@ -46,7 +45,7 @@ public sealed partial class PeerRepository
                 return after;
             }, cancellationToken);
         }
-        catch (MySqlException error) when (IsDuplicate(error))
+        catch (Exception error) when (DatabaseErrors.IsDuplicate(error))
         {
             throw new PeerConflictException($"campaign {campaign.Name} already exists", error) { Field = "name" };
         }

@@ -2,7 +2,6 @@ using System.Data;
 using Dapper;
 using Dialer.Peers.Model;
 using Dialer.Peers.Validation;
-using MySql.Data.MySqlClient;
 
 namespace Dialer.Peers.Storage;
 
@@ -51,7 +50,7 @@ public sealed partial class PeerRepository
                 return phone;
             }, cancellationToken);
         }
-        catch (MySqlException error) when (IsDuplicate(error))
+        catch (Exception error) when (DatabaseErrors.IsDuplicate(error))
         {
             throw new PeerConflictException($"phone {draft.Extension} already exists", error) { Field = "extension" };
         }

@@ -1,7 +1,6 @@
 using Dapper;
 using Dialer.Peers.Model;
 using Dialer.Peers.Security;
-using MySql.Data.MySqlClient;
 
 namespace Dialer.Peers.Storage;
 
@@ -24,7 +23,7 @@ public sealed partial class PeerRepository
                 return true;
             }, cancellationToken);
         }
-        catch (MySqlException error) when (IsDuplicate(error))
+        catch (Exception error) when (DatabaseErrors.IsDuplicate(error))
         {
             throw new PeerConflictException($"token {name} already exists", error) { Field = "name" };
         }

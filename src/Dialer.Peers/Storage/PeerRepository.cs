@@ -1,5 +1,4 @@
 using Dialer.Peers.Security;
-using MySql.Data.MySqlClient;
 
 namespace Dialer.Peers.Storage;
 
@@ -10,8 +9,6 @@ namespace Dialer.Peers.Storage;
 /// </summary>
 public sealed partial class PeerRepository(PeerDatabase database, SecretProtector secrets)
 {
-    private const int DuplicateKey = 1062;
-
     public Task<long> VersionAsync(CancellationToken cancellationToken = default) => database.VersionAsync(cancellationToken);
 
     private static string JoinCodecs(IReadOnlyList<string> codecs) => string.Join(',', codecs);
@@ -29,6 +26,4 @@ public sealed partial class PeerRepository(PeerDatabase database, SecretProtecto
             };
         }
     }
-
-    private static bool IsDuplicate(MySqlException error) => error.Number == DuplicateKey;
 }
