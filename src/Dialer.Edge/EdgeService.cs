@@ -90,26 +90,13 @@ public sealed partial class EdgeService : IAsyncDisposable
         await RestoreDialogsAsync(cancellationToken);
         _transport = new SipTransportHost(Receive);
         _transport.Start(_settings.Listen);
-        var addresses = new EdgeAddresses(_settings, _transport.Bound);
-        var context = new TransactionContext(_transport, _time, SipTimers.Default) { ForceRport = _settings.ForceRport };
-        var clients = new ClientTransactions(context);
-        var forwarder = new Forwarder(addresses, _settings.ForceRport);
-        var digest = new DigestServer(new DigestNonces(RandomNumberGenerator.GetBytes(32), _time, _settings.Registrar.NonceLifetime));
-        var gate = new DigestGate(_settings, _peers, digest, new AuthLockout(_settings.Lockout, _time), _loggers.CreateLogger<DigestGate>());
-        var registrar = new PhoneRegistrar(_settings, Location, gate, addresses, _time, _loggers.CreateLogger<PhoneRegistrar>());
-        var handlers = new EdgeHandlers(
-            registrar,
-            new TrunkCalls(_peers, Ledger, clients, forwarder, Dialogs, _board, new TrunkResolver(_time), _time, _loggers.CreateLogger<TrunkCalls>()),
-            new ExtensionCalls(_settings, Location, clients, forwarder, Dialogs, _time),
-            new InDialogRelay(clients, forwarder, Dialogs, _transport),
-            gate);
-        _core = new EdgeCore(handlers, new DialogGuard(addresses, Dialogs), Dialogs, new CallerClassifier(_settings, _peers, Location),
-            new StatelessResponder(_transport, _settings.ForceRport), _peers, addresses, _loggers.CreateLogger<EdgeCore>());
-        _layer = new TransactionLayer(context, clients, _core);
+        NatKeepalive keepalive;
+        (_layer, _core, keepalive) = EdgeComposition.Compose(new EdgeParts(_settings, _transport, _transport.Bound, _peers, Location, Ledger, Dialogs, _board, _time, _loggers));
         _loops.Add(Task.Run(() => _refresher.RunAsync(_stop.Token), CancellationToken.None));
         _loops.Add(Task.Run(() => _writer.RunAsync(_stop.Token), CancellationToken.None));
         _loops.Add(Task.Run(() => _callLog.RunAsync(_stop.Token), CancellationToken.None));
         _loops.Add(Task.Run(() => _dialogWriter.RunAsync(_stop.Token), CancellationToken.None));
+        _loops.Add(Task.Run(() => keepalive.RunAsync(_stop.Token), CancellationToken.None));
     }
 
     /// <summary>Calls that were up when the edge stopped: their channels charged again, their BYEs routable, their timeouts running.</summary>

@@ -34,6 +34,12 @@ public sealed record EdgeSettings
     /// </summary>
     public bool ForceRport { get; init; } = true;
 
+    /// <summary>How often NATed UDP bindings get a keepalive OPTIONS (Edge:NatPingSeconds; zero switches it off).</summary>
+    public TimeSpan NatPingInterval { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Unanswered keepalives in a row after which a NATed binding is removed (Edge:NatPingMisses).</summary>
+    public int NatPingMisses { get; init; } = 3;
+
     /// <summary>Live dialogs at most (Edge:MaxDialogs); a new call beyond it gets 503.</summary>
     public int MaxDialogs { get; init; } = 100_000;
 

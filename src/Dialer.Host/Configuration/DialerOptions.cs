@@ -88,6 +88,12 @@ public sealed class EdgeOptions
     /// <summary>Reply to every client at its observed source and fill rport= even unasked (RFC 3581 forced), for phones behind NAT.</summary>
     public bool ForceRport { get; set; } = true;
 
+    /// <summary>Seconds between keepalive OPTIONS to phones registered from behind NAT (0 = off).</summary>
+    public int NatPingSeconds { get; set; } = 30;
+
+    /// <summary>Unanswered keepalives in a row after which such a binding is removed.</summary>
+    public int NatPingMisses { get; set; } = 3;
+
     /// <summary>Live dialogs (calls through the edge) at most; a call beyond it gets 503.</summary>
     public int MaxDialogs { get; set; } = 100_000;
 

@@ -95,6 +95,8 @@ public static class EdgeSettingsFactory
         {
             ExtensionMode = extensionMode ?? ExtensionMode.Proxy,
             ForceRport = edge.ForceRport,
+            NatPingInterval = TimeSpan.FromSeconds(Math.Max(0, edge.NatPingSeconds)),
+            NatPingMisses = Math.Max(1, edge.NatPingMisses),
             MaxDialogs = Math.Max(1, edge.MaxDialogs),
             DialogKey = DialogKey(options, failures),
             Listen = listen,

@@ -1,0 +1,59 @@
+using System.Security.Cryptography;
+using Dialer.Edge.Calls;
+using Dialer.Edge.Core;
+using Dialer.Edge.Dialogs;
+using Dialer.Edge.Location;
+using Dialer.Edge.Registrar;
+using Dialer.Edge.Trunks;
+using Dialer.Peers.Health;
+using Dialer.Peers.Snapshot;
+using Dialer.Sip.Auth;
+using Dialer.Sip.Transactions;
+using Dialer.Sip.Transport;
+using Microsoft.Extensions.Logging;
+
+namespace Dialer.Edge;
+
+/// <summary>What the edge's request path is built from: its settings, a sender, its bound addresses and the state it shares.</summary>
+public sealed record EdgeParts(
+    EdgeSettings Settings,
+    ISipSender Sender,
+    IReadOnlyList<SipListenAddress> Bound,
+    PeerSnapshotSource Peers,
+    LocationService Location,
+    ChannelLedger Ledger,
+    DialogTable Dialogs,
+    TrunkStatusBoard Board,
+    TimeProvider Time,
+    ILoggerFactory Loggers);
+
+/// <summary>
+/// Builds the request path once, in one place: transaction layer → <see cref="EdgeCore"/> → one handler per kind of
+/// request, each given its collaborators. <see cref="EdgeService"/> uses it over real sockets; tests use it over a
+/// recording sender and a manual clock, so the handlers are tested in memory.
+/// </summary>
+public static class EdgeComposition
+{
+    public static (TransactionLayer Layer, EdgeCore Core, NatKeepalive Keepalive) Compose(EdgeParts parts)
+    {
+        ArgumentNullException.ThrowIfNull(parts);
+        var (settings, sender, time, loggers) = (parts.Settings, parts.Sender, parts.Time, parts.Loggers);
+        var addresses = new EdgeAddresses(settings, parts.Bound);
+        var context = new TransactionContext(sender, time, SipTimers.Default) { ForceRport = settings.ForceRport };
+        var clients = new ClientTransactions(context);
+        var forwarder = new Forwarder(addresses, settings.ForceRport);
+        var digest = new DigestServer(new DigestNonces(RandomNumberGenerator.GetBytes(32), time, settings.Registrar.NonceLifetime));
+        var gate = new DigestGate(settings, parts.Peers, digest, new AuthLockout(settings.Lockout, time), loggers.CreateLogger<DigestGate>());
+        var registrar = new PhoneRegistrar(settings, parts.Location, gate, addresses, time, loggers.CreateLogger<PhoneRegistrar>());
+        var handlers = new EdgeHandlers(
+            registrar,
+            new TrunkCalls(parts.Peers, parts.Ledger, clients, forwarder, parts.Dialogs, parts.Board, new TrunkResolver(time), time, loggers.CreateLogger<TrunkCalls>()),
+            new ExtensionCalls(settings, parts.Location, clients, forwarder, parts.Dialogs, time),
+            new InDialogRelay(clients, forwarder, parts.Dialogs, sender),
+            gate);
+        var core = new EdgeCore(handlers, new DialogGuard(addresses, parts.Dialogs), parts.Dialogs, new CallerClassifier(settings, parts.Peers, parts.Location),
+            new StatelessResponder(sender, settings.ForceRport), parts.Peers, addresses, loggers.CreateLogger<EdgeCore>());
+        var keepalive = new NatKeepalive(parts.Location, clients, addresses, settings, time, loggers.CreateLogger<NatKeepalive>());
+        return (new TransactionLayer(context, clients, core), core, keepalive);
+    }
+}

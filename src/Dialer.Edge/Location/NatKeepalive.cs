@@ -1,0 +1,115 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Dialer.Edge.Core;
+using Dialer.Peers.Model;
+using Dialer.Sip.Transactions;
+using Dialer.Sip.Transport;
+using Dialer.Sip.Uris;
+using Microsoft.Extensions.Logging;
+
+namespace Dialer.Edge.Location;
+
+/// <summary>
+/// Keeps NAT pinholes open for phones behind NAT (Kamailio's nathelper with natping over SIP): every
+/// <c>Edge:NatPingSeconds</c> each UDP binding whose Contact is not the address it registered from gets an OPTIONS at
+/// that observed source. Any answer proves the pinhole; a binding that leaves <c>Edge:NatPingMisses</c> pings in a row
+/// unanswered is removed (the phone is gone or its mapping changed) and the removal is logged.
+/// </summary>
+public sealed partial class NatKeepalive(LocationService location, ClientTransactions transactions, EdgeAddresses addresses, EdgeSettings settings,
+    TimeProvider time, ILogger<NatKeepalive> logger)
+{
+    private readonly ConcurrentDictionary<(string Extension, string Contact), int> _misses = new();
+    private readonly ConcurrentDictionary<(string Extension, string Contact), bool> _inFlight = new();
+
+    public async Task RunAsync(CancellationToken stoppingToken)
+    {
+        if (settings.NatPingInterval <= TimeSpan.Zero)
+        {
+            return;
+        }
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(settings.NatPingInterval, time, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+            await PingAllAsync();
+        }
+    }
+
+    /// <summary>One round: an OPTIONS to every NATed binding that has no ping still waiting for its answer.</summary>
+    public async Task PingAllAsync()
+    {
+        foreach (var binding in location.All())
+        {
+            var key = (binding.Extension, binding.Contact);
+            if (IsNated(binding) && _inFlight.TryAdd(key, true))
+            {
+                await PingAsync(binding, key);
+            }
+        }
+    }
+
+    /// <summary>Behind NAT as nathelper tells it: a UDP contact that does not name the address the REGISTER came from.</summary>
+    public static bool IsNated(Binding binding)
+    {
+        ArgumentNullException.ThrowIfNull(binding);
+        if (binding.Protocol != "udp" || !SipUri.TryParse(binding.Contact, out var contact))
+        {
+            return false;
+        }
+        return !IPAddress.TryParse(contact.HostWithoutBrackets, out var address) || !address.Equals(binding.Source.Address)
+            || (contact.Port ?? 5060) != binding.Source.Port;
+    }
+
+    private async Task PingAsync(Binding binding, (string, string) key)
+    {
+        var destination = Destinations.ForBinding(binding);
+        var local = addresses.For(SipProtocol.Udp, destination.Address.AddressFamily).Address;
+        var host = Forwarder.HostText(local.Address);
+        var tag = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(6));
+        var request = $"OPTIONS {binding.Contact} SIP/2.0\r\nVia: SIP/2.0/UDP {host}:{local.Port};branch={TransactionKey.NewBranch()};rport\r\n"
+            + $"Max-Forwards: 70\r\nFrom: <sip:keepalive@{host}>;tag={tag}\r\nTo: <{binding.Contact}>\r\nCall-ID: {tag}-natping@{host}\r\n"
+            + "CSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n";
+        await transactions.SendRequestAsync(System.Text.Encoding.UTF8.GetBytes(request), destination,
+            (client, response) =>
+            {
+                if (response.StatusCode >= 200)
+                {
+                    // Any final answer, even 404 or 405, came back through the pinhole.
+                    _misses.TryRemove(key, out _);
+                    _inFlight.TryRemove(key, out _);
+                }
+            },
+            (client, error) =>
+            {
+                _inFlight.TryRemove(key, out _);
+                if (_misses.AddOrUpdate(key, 1, (k, misses) => misses + 1) >= settings.NatPingMisses)
+                {
+                    _misses.TryRemove(key, out _);
+                    Remove(binding);
+                }
+            });
+    }
+
+    private void Remove(Binding binding)
+    {
+        var removed = location.Update(binding.Extension, live =>
+        {
+            var left = live.Where(b => b.Contact != binding.Contact).ToList();
+            return (left, left.Count < live.Count);
+        });
+        if (removed)
+        {
+            LogRemoved(logger, binding.Extension, binding.Contact, binding.Source, settings.NatPingMisses);
+        }
+    }
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Warning,
+        Message = "Binding {Contact} of phone {Extension} removed: its NAT keepalives to {Source} went unanswered {Misses} times")]
+    private static partial void LogRemoved(ILogger logger, string extension, string contact, IPEndPoint source, int misses);
+}
