@@ -31,6 +31,8 @@ public sealed class ConsoleBrowser : IAsyncDisposable
     {
         Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
         Assert.That(File.Exists(ChromiumPath), Is.True, "Chromium is installed (bash etc/test-deps.sh)");
+        // A loaded two-core CI machine runs builds beside the browser: give page assertions 10 s, not 5.
+        Assertions.SetDefaultExpectTimeout(10_000);
         var playwright = await Playwright.CreateAsync();
         var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
