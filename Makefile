@@ -39,6 +39,7 @@ run: build
 	bash etc/demo-carriers.sh start; \
 	trap 'bash etc/demo-carriers.sh stop' EXIT; \
 	echo "Admin API: http://127.0.0.1:8080  token: $$DIALER_ADMIN_TOKEN"; \
+	echo "Web console: http://127.0.0.1:8080/admin/  (sign in with the token above)"; \
 	echo "  try: curl -H \"Authorization: Bearer $$DIALER_ADMIN_TOKEN\" http://127.0.0.1:8080/api/trunks"; \
 	echo "  health: make dialer ARGS='health report'  (stop a carrier: bash etc/demo-carriers.sh stop 5081)"; \
 	$(DIALER) serve --config $(CONFIG)

@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs beyond the .NET SDK and the private MariaDB (etc/dev-db.sh installs that):
-# SIPp (Debian package sip-tester), the independent SIP peer of the interop tests, and Kamailio (Debian package
-# kamailio), which checks that `dialer export kamailio` writes files its modules load, and baresip (below). Idempotent: apt-get runs
-# only when something is missing.
+# SIPp (Debian package sip-tester), the independent SIP peer of the interop tests; Kamailio (Debian package
+# kamailio), which checks that `dialer export kamailio` writes files its modules load; baresip (Debian package
+# baresip-core), a real softphone registering and calling through the edge; and Chromium (Debian package
+# chromium), the headless browser of the web console tests (Playwright drives it; it never downloads a browser of
+# its own). Idempotent: apt-get runs only when something is missing.
 set -euo pipefail
 packages=()
 if ! command -v sipp >/dev/null 2>&1; then packages+=(sip-tester); fi
 # kamailio lives in /usr/sbin, which a normal user's PATH may lack.
 if ! command -v kamailio >/dev/null 2>&1 && [[ ! -x /usr/sbin/kamailio ]]; then packages+=(kamailio); fi
-# baresip (Debian package baresip-core): a real softphone for the interop tests of registration and calls.
 if ! command -v baresip >/dev/null 2>&1; then packages+=(baresip-core); fi
+if [[ ! -x /usr/bin/chromium ]]; then packages+=(chromium); fi
 if [[ ${#packages[@]} -eq 0 ]]; then
   exit 0
 fi

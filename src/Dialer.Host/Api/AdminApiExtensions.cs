@@ -1,6 +1,8 @@
+using Dialer.Host.WebConsole;
+
 namespace Dialer.Host.Api;
 
-/// <summary>Wiring of the admin API: JSON dialect, problem details, bearer tokens, OpenAPI, endpoints.</summary>
+/// <summary>Wiring of the admin API: JSON dialect, problem details, bearer tokens, OpenAPI, endpoints, the web console.</summary>
 public static class AdminApiExtensions
 {
     public static IServiceCollection AddDialerAdminApi(this IServiceCollection services, string? bootstrapToken)
@@ -11,12 +13,14 @@ public static class AdminApiExtensions
         services.AddSingleton(new BootstrapToken(bootstrapToken));
         services.AddDialerAuth();
         services.AddOpenApi();
+        services.AddDialerConsole();
         return services;
     }
 
     public static WebApplication UseDialerAdminApi(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        app.UseDialerConsoleHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
@@ -31,6 +35,9 @@ public static class AdminApiExtensions
         app.MapRegistrationsApi();
         app.MapChannelsApi();
         app.MapHealthApi();
+        app.MapWhoAmIApi();
+        app.MapDashboardApi();
+        app.MapDialerConsole();
         return app;
     }
 }
