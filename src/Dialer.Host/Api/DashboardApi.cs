@@ -4,7 +4,6 @@ using Dialer.Peers.Health;
 using Dialer.Peers.Snapshot;
 using Dialer.Peers.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
-using MySql.Data.MySqlClient;
 
 namespace Dialer.Host.Api;
 
@@ -46,7 +45,7 @@ public static class DashboardApi
         {
             events = await store.EventsAsync(null, null, EventCount, cancellationToken);
         }
-        catch (Exception error) when (error is MySqlException or TimeoutException or InvalidOperationException)
+        catch (Exception error) when (Dialer.Peers.Storage.DatabaseErrors.IsFailure(error))
         {
             eventsAvailable = false;
         }
