@@ -68,6 +68,27 @@ public sealed class CliTests
     }
 
     [Test]
+    public async Task PhoneAdd_TakesDigestAlgorithms()
+    {
+        Assert.That((await RunAsync("migrate")).ExitCode, Is.Zero);
+        var both = await RunAsync("phone", "add", "--extension", "4101", "--password", "cli-password",
+            "--digest-algorithms", "MD5, sha-256");
+        Assert.That(both.ExitCode, Is.Zero, both.Error);
+        var plain = await RunAsync("phone", "add", "--extension", "4102", "--password", "cli-password");
+        Assert.That(plain.ExitCode, Is.Zero, plain.Error);
+        var lines = (await RunAsync("phone", "list")).Output.Split('\n');
+        Assert.Multiple(() =>
+        {
+            Assert.That(lines.Single(l => l.StartsWith("4101 ", StringComparison.Ordinal)), Does.Contain(" MD5,SHA-256 "));
+            Assert.That(lines.Single(l => l.StartsWith("4102 ", StringComparison.Ordinal)), Does.Contain(" default "));
+        });
+
+        var bad = await RunAsync("phone", "add", "--extension", "4103", "--password", "cli-password", "--digest-algorithms", "MD5,md4");
+        Assert.That(bad.ExitCode, Is.EqualTo(2));
+        Assert.That(bad.Error, Does.Contain("digestAlgorithms[1]:"));
+    }
+
+    [Test]
     public async Task BadInput_ExitsWith2AndNamesTheField()
     {
         Assert.That((await RunAsync("migrate")).ExitCode, Is.Zero);

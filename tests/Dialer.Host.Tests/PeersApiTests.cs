@@ -66,6 +66,41 @@ public sealed class PeersApiTests : ApiFixture
     }
 
     [Test]
+    public async Task Phone_DigestAlgorithms_AreReadBackCanonical_AndAPutWithoutThemResetsToTheServerDefault()
+    {
+        var plain = await (await Admin.PostJsonAsync("/api/phones", $$"""{"extension":"{{UniqueExtension()}}","password":"long enough"}""")).JsonAsync();
+        Assert.That(plain.GetProperty("digestAlgorithms").GetArrayLength(), Is.Zero, "[] is the server default");
+
+        var extension = UniqueExtension();
+        var created = await Admin.PostJsonAsync("/api/phones",
+            $$"""{"extension":"{{extension}}","password":"long enough","digestAlgorithms":["sha-256","Md5"]}""");
+        Assert.That(created.StatusCode, Is.EqualTo(HttpStatusCode.Created), await created.Content.ReadAsStringAsync());
+        var read = await (await Admin.GetAsync(new Uri($"/api/phones/{extension}", UriKind.Relative))).JsonAsync();
+        Assert.That(read.GetProperty("digestAlgorithms").EnumerateArray().Select(a => a.GetString()), Is.EqualTo(new[] { "SHA-256", "MD5" }));
+
+        var md5 = await Admin.PutJsonAsync($"/api/phones/{extension}", """{"digestAlgorithms":["MD5"]}""");
+        Assert.That((await md5.JsonAsync()).GetProperty("digestAlgorithms").EnumerateArray().Select(a => a.GetString()), Is.EqualTo(new[] { "MD5" }));
+
+        // PUT replaces the whole resource: without digestAlgorithms the phone is back to the server default.
+        var reset = await Admin.PutJsonAsync($"/api/phones/{extension}", """{"displayName":"Reset"}""");
+        Assert.That(reset.StatusCode, Is.EqualTo(HttpStatusCode.OK), await reset.Content.ReadAsStringAsync());
+        var after = await (await Admin.GetAsync(new Uri($"/api/phones/{extension}", UriKind.Relative))).JsonAsync();
+        Assert.That(after.GetProperty("digestAlgorithms").GetArrayLength(), Is.Zero);
+    }
+
+    [Test]
+    public async Task Phone_WithAnUnknownDigestAlgorithm_Is400NamingTheElement()
+    {
+        var extension = UniqueExtension();
+        var response = await Admin.PostJsonAsync("/api/phones",
+            $$"""{"extension":"{{extension}}","password":"long enough","digestAlgorithms":["MD5","md4"]}""");
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That(response.Content.Headers.ContentType!.MediaType, Is.EqualTo("application/problem+json"));
+        Assert.That(await response.ErrorFieldsAsync(), Is.EqualTo(new[] { "digestAlgorithms[1]" }));
+        Assert.That((await Admin.GetAsync(new Uri($"/api/phones/{extension}", UriKind.Relative))).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+    }
+
+    [Test]
     public async Task Phone_WithAnUnknownOutboundTrunk_Is400NamingTheElement()
     {
         var response = await Admin.PostJsonAsync("/api/phones",

@@ -42,7 +42,11 @@ public sealed class ValidationApiTests : ApiFixture
     [TestCase("POST", "/api/phones", "{" + Phone + ""","outboundTrunks":"vt"}""", "outboundTrunks")]
     [TestCase("POST", "/api/phones", "{" + Phone + ""","callerId":"5550100x"}""", "callerId")]
     [TestCase("POST", "/api/phones", "{" + Phone + ""","callerId":"123456789012345678901234567890123"}""", "callerId")]
+    [TestCase("POST", "/api/phones", "{" + Phone + ""","digestAlgorithms":["MD5","md4"]}""", "digestAlgorithms[1]")]
+    [TestCase("POST", "/api/phones", "{" + Phone + ""","digestAlgorithms":["SHA-256","sha-256"]}""", "digestAlgorithms[1]")]
+    [TestCase("POST", "/api/phones", "{" + Phone + ""","digestAlgorithms":"MD5"}""", "digestAlgorithms")]
     [TestCase("PUT", "/api/phones/5550001", """{"outboundTrunks":["nope"]}""", "outboundTrunks[0]")]
+    [TestCase("PUT", "/api/phones/5550001", """{"digestAlgorithms":["SHA-512"]}""", "digestAlgorithms[0]")]
     [TestCase("PUT", "/api/phones/5550001", """{"extension":"5550002"}""", "extension")]
     [TestCase("PUT", "/api/phones/5550001", """{"realm":"elsewhere"}""", "password")]
     // Trunks

@@ -74,6 +74,34 @@ public sealed class PhoneRepositoryTests : RepositoryFixture
     }
 
     [Test]
+    public async Task DigestAlgorithms_RoundTripInOfferOrder_AreAudited_AndAReplaceWithoutThemMeansTheServerDefault()
+    {
+        var input = SampleInputs.Phone(UniqueExtension());
+        var plain = await Repository.CreatePhoneAsync(PeerValidator.Phone(input, null, null, Defaults), "test");
+        Assert.That(plain.DigestAlgorithms, Is.Empty);
+        Assert.That((await Repository.GetPhoneAsync(input.Extension!))!.DigestAlgorithms, Is.Empty, "'' in the column is the server default");
+
+        input.Password = null;
+        input.DigestAlgorithms = ["sha-256", "md5"];
+        var replaced = await Repository.ReplacePhoneAsync(PeerValidator.Phone(input, input.Extension, plain, Defaults), null, "test");
+        var read = (await Repository.GetPhoneAsync(input.Extension!))!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(replaced.DigestAlgorithms, Is.EqualTo(new[] { "SHA-256", "MD5" }));
+            Assert.That(read.DigestAlgorithms, Is.EqualTo(new[] { "SHA-256", "MD5" }), "canonical names, in the order given");
+            Assert.That(read.Credentials, Is.EqualTo(plain.Credentials), "the algorithms offered do not touch the stored HA1s");
+        });
+
+        input.DigestAlgorithms = null;
+        await Repository.ReplacePhoneAsync(PeerValidator.Phone(input, input.Extension, read, Defaults), null, "test");
+        Assert.That((await Repository.GetPhoneAsync(input.Extension!))!.DigestAlgorithms, Is.Empty);
+
+        var audit = await Repository.ListAuditAsync("phone", input.Extension, 10, null);
+        Assert.That(audit[0].BeforeJson, Does.Contain("\"digestAlgorithms\":[\"SHA-256\",\"MD5\"]"));
+        Assert.That(audit[0].AfterJson, Does.Contain("\"digestAlgorithms\":[]"));
+    }
+
+    [Test]
     public async Task OutboundTrunk_ThatDoesNotExist_IsAnErrorNamingTheElement_AndStoresNothing()
     {
         var trunk = Unique("known");

@@ -39,7 +39,7 @@ public sealed class ValidatorTests
     public void Phone_ReplaceWithoutPassword_KeepsCredentialsUnlessRealmChanges()
     {
         var created = PeerValidator.Phone(SampleInputs.Phone(), null, null, s_defaults);
-        var stored = new Phone(created.Extension, "", created.AuthUsername, created.Realm, created.Credentials!, created.Codecs, 1, [], "", true, 7);
+        var stored = new Phone(created.Extension, "", created.AuthUsername, created.Realm, created.Credentials!, created.Codecs, 1, [], "", [], true, 7);
         var keep = SampleInputs.Phone();
         keep.Password = null;
         Assert.That(PeerValidator.Phone(keep, "1001", stored, s_defaults).Credentials, Is.Null);
@@ -79,6 +79,49 @@ public sealed class ValidatorTests
         Assert.That(error!.Errors.Keys, Is.EquivalentTo(new[] { field }));
     }
 
+    [Test]
+    public void Phone_DigestAlgorithms_DefaultToTheServersChoice()
+    {
+        Assert.That(PeerValidator.Phone(SampleInputs.Phone(), null, null, s_defaults).DigestAlgorithms, Is.Empty);
+    }
+
+    [TestCase(new string[0], new string[0])]
+    [TestCase(new[] { "MD5" }, new[] { "MD5" })]
+    [TestCase(new[] { "sha-256" }, new[] { "SHA-256" })]
+    [TestCase(new[] { "Sha-256", "md5" }, new[] { "SHA-256", "MD5" })]
+    [TestCase(new[] { "MD5", "SHA-256" }, new[] { "MD5", "SHA-256" })]
+    public void Phone_DigestAlgorithms_AreCanonicalAndKeepTheirOrder(string[] given, string[] expected)
+    {
+        var input = SampleInputs.Phone();
+        input.DigestAlgorithms = [.. given];
+        Assert.That(PeerValidator.Phone(input, null, null, s_defaults).DigestAlgorithms, Is.EqualTo(expected));
+    }
+
+    [TestCase(new[] { "MD5", "md4" }, "digestAlgorithms[1]")]
+    [TestCase(new[] { "SHA-512-256" }, "digestAlgorithms[0]")]
+    [TestCase(new[] { "SHA256" }, "digestAlgorithms[0]")]
+    [TestCase(new[] { "MD5-sess" }, "digestAlgorithms[0]")]
+    [TestCase(new[] { "" }, "digestAlgorithms[0]")]
+    [TestCase(new[] { " MD5" }, "digestAlgorithms[0]")]
+    [TestCase(new[] { "SHA-256", "sha-256" }, "digestAlgorithms[1]")]
+    [TestCase(new[] { "MD5", "SHA-256", "MD5" }, "digestAlgorithms[2]")]
+    public void Phone_BadDigestAlgorithms_NameTheElement(string[] given, string field)
+    {
+        var input = SampleInputs.Phone();
+        input.DigestAlgorithms = [.. given];
+        var error = Assert.Throws<PeerValidationException>(() => PeerValidator.Phone(input, null, null, s_defaults));
+        Assert.That(error!.Errors.Keys, Is.EquivalentTo(new[] { field }));
+    }
+
+    [Test]
+    public void Phone_NullDigestAlgorithm_NamesTheElement()
+    {
+        var input = SampleInputs.Phone();
+        input.DigestAlgorithms = ["MD5", null!];
+        var error = Assert.Throws<PeerValidationException>(() => PeerValidator.Phone(input, null, null, s_defaults));
+        Assert.That(error!.Errors.Keys, Is.EquivalentTo(new[] { "digestAlgorithms[1]" }));
+    }
+
     [TestCase("")]
     [TestCase("anonymous")]
     [TestCase("15550100")]
@@ -116,7 +159,7 @@ public sealed class ValidatorTests
     [TestCase(new[] { "carrier-a" }, "carrier", false)]
     public void Phone_MayUseTrunk_NoneAllOrListed(string[] outboundTrunks, string trunk, bool allowed)
     {
-        var phone = new Phone("1001", "", "1001", "r", new PhoneCredentials("", ""), ["PCMU"], 1, outboundTrunks, "", true, 1);
+        var phone = new Phone("1001", "", "1001", "r", new PhoneCredentials("", ""), ["PCMU"], 1, outboundTrunks, "", [], true, 1);
         Assert.That(phone.MayUseTrunk(trunk), Is.EqualTo(allowed));
     }
 

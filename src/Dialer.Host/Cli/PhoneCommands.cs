@@ -14,10 +14,10 @@ public static class PhoneCommands
         list.SetAction((parse, cancellationToken) => CliSession.RunAsync(parse, async session =>
         {
             var page = await session.Repository.ListPhonesAsync(new PageQuery(PageQuery.MaxLimit), cancellationToken);
-            Table.Print(["extension", "name", "auth user", "realm", "codecs", "max", "outbound", "caller id", "active"],
+            Table.Print(["extension", "name", "auth user", "realm", "codecs", "max", "outbound", "caller id", "digest", "active"],
                 page.Items.Select(p => new[] { p.Extension, p.DisplayName, p.AuthUsername, p.Realm, string.Join(',', p.Codecs),
                     p.MaxContacts.ToString(System.Globalization.CultureInfo.InvariantCulture), OutboundText(p.OutboundTrunks),
-                    p.CallerId, p.Active ? "yes" : "no" }));
+                    p.CallerId, DigestText(p.DigestAlgorithms), p.Active ? "yes" : "no" }));
             return 0;
         }));
 
@@ -34,7 +34,15 @@ public static class PhoneCommands
         {
             Description = "the caller number carriers see: digits with an optional '+', or 'anonymous'; default the extension",
         };
-        var add = new Command("add", "add a phone peer") { extension, password, name, codecs, maxContacts, outboundTrunks, callerId };
+        var digestAlgorithms = new Option<string?>("--digest-algorithms")
+        {
+            Description = "digest algorithms offered to the phone, comma separated in offer order: MD5, SHA-256; " +
+                "'default' (the default) for Dialer:Edge:DigestAlgorithms",
+        };
+        var add = new Command("add", "add a phone peer")
+        {
+            extension, password, name, codecs, maxContacts, outboundTrunks, callerId, digestAlgorithms,
+        };
         add.SetAction((parse, cancellationToken) => CliSession.RunAsync(parse, async session =>
         {
             var input = new PhoneInput
@@ -46,6 +54,7 @@ public static class PhoneCommands
                 MaxContacts = parse.GetValue(maxContacts),
                 OutboundTrunks = OutboundTrunksFrom(parse.GetValue(outboundTrunks)),
                 CallerId = parse.GetValue(callerId),
+                DigestAlgorithms = DigestAlgorithmsFrom(parse.GetValue(digestAlgorithms)),
             };
             var phone = await session.Repository.CreatePhoneAsync(
                 PeerValidator.Phone(input, null, null, session.Defaults), CliSession.Actor, cancellationToken);
@@ -72,6 +81,17 @@ public static class PhoneCommands
         "none" or "" => [],
         var names => [.. names.Split(',', StringSplitOptions.TrimEntries)],
     };
+
+    /// <summary>"default" or nothing is [] (the server default), otherwise the names; validation judges them.</summary>
+    private static List<string>? DigestAlgorithmsFrom(string? option) => option?.Trim() switch
+    {
+        null => null,
+        "default" or "" => [],
+        var names => [.. names.Split(',', StringSplitOptions.TrimEntries)],
+    };
+
+    private static string DigestText(IReadOnlyList<string> algorithms) =>
+        algorithms.Count == 0 ? "default" : DigestAlgorithmList.Join(algorithms);
 
     private static string OutboundText(IReadOnlyList<string> outboundTrunks) => outboundTrunks switch
     {

@@ -7,7 +7,8 @@ namespace Dialer.Peers.Model;
 /// <see cref="OutboundTrunkList.All"/> alone for every trunk, otherwise names as the trunks spell them; see
 /// <see cref="MayUseTrunk"/>), and <c>CallerId</c> is the caller number a carrier sees for its calls (PAI/RPID/From
 /// user), never what the phone wrote: empty means the extension, otherwise digits with an optional leading '+',
-/// or "anonymous".
+/// or "anonymous". <c>DigestAlgorithms</c> are the digest algorithms the registrar offers the phone, canonical names
+/// of <see cref="DigestAlgorithmList"/> in offer order; empty means the server default (Dialer:Edge:DigestAlgorithms).
 /// </summary>
 public sealed record Phone(
     string Extension,
@@ -19,6 +20,7 @@ public sealed record Phone(
     int MaxContacts,
     IReadOnlyList<string> OutboundTrunks,
     string CallerId,
+    IReadOnlyList<string> DigestAlgorithms,
     bool Active,
     long Version)
 {

@@ -14,4 +14,5 @@ public sealed record PhoneDraft(
     int MaxContacts,
     IReadOnlyList<string> OutboundTrunks,
     string CallerId,
+    IReadOnlyList<string> DigestAlgorithms,
     bool Active);

@@ -18,5 +18,10 @@ public sealed class PhoneInput
     public List<string>? OutboundTrunks { get; set; }
     /// <summary>The caller number carriers see: digits with an optional '+', or "anonymous". Null or "" means the extension.</summary>
     public string? CallerId { get; set; }
+    /// <summary>
+    /// "MD5" and/or "SHA-256" (any casing), each once, in the order the registrar offers them (RFC 8760).
+    /// Null or [] means the server default (Dialer:Edge:DigestAlgorithms).
+    /// </summary>
+    public List<string>? DigestAlgorithms { get; set; }
     public bool? Active { get; set; }
 }

@@ -18,6 +18,7 @@ internal static class AuditViews
         phone.MaxContacts,
         phone.OutboundTrunks,
         phone.CallerId,
+        phone.DigestAlgorithms,
         phone.Active,
     };
 

@@ -8,7 +8,7 @@ namespace Dialer.Peers.Storage;
 public sealed partial class PeerRepository
 {
     private const string PhoneColumns =
-        "id, extension, display_name, auth_username, realm, ha1_md5, ha1_sha256, codecs, max_contacts, outbound_trunks, caller_id, active, row_version";
+        "id, extension, display_name, auth_username, realm, ha1_md5, ha1_sha256, codecs, max_contacts, outbound_trunks, caller_id, digest_algorithms, active, row_version";
 
     public async Task<Page<Phone>> ListPhonesAsync(PageQuery query, CancellationToken cancellationToken = default)
     {
@@ -41,9 +41,9 @@ public sealed partial class PeerRepository
                 var outboundTrunks = await ResolveOutboundTrunksAsync(connection, transaction, draft.OutboundTrunks);
                 await connection.ExecuteAsync("""
                     INSERT INTO phones (extension, display_name, auth_username, realm, ha1_md5, ha1_sha256, codecs,
-                        max_contacts, outbound_trunks, caller_id, active, row_version, created_at, updated_at)
+                        max_contacts, outbound_trunks, caller_id, digest_algorithms, active, row_version, created_at, updated_at)
                     VALUES (@Extension, @DisplayName, @AuthUsername, @Realm, @Ha1Md5, @Ha1Sha256, @Codecs,
-                        @MaxContacts, @OutboundTrunks, @CallerId, @Active, @version, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))
+                        @MaxContacts, @OutboundTrunks, @CallerId, @DigestAlgorithms, @Active, @version, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))
                     """, PhoneArgs(draft, credentials, outboundTrunks, version), transaction);
                 var phone = ToPhone(draft, credentials, outboundTrunks, version);
                 await Audit.WriteAsync(connection, transaction, actor, "phone", phone.Extension, "create", version, null, AuditViews.Of(phone));
@@ -76,7 +76,7 @@ public sealed partial class PeerRepository
             await connection.ExecuteAsync("""
                 UPDATE phones SET display_name = @DisplayName, auth_username = @AuthUsername, realm = @Realm,
                     ha1_md5 = @Ha1Md5, ha1_sha256 = @Ha1Sha256, codecs = @Codecs, max_contacts = @MaxContacts,
-                    outbound_trunks = @OutboundTrunks, caller_id = @CallerId,
+                    outbound_trunks = @OutboundTrunks, caller_id = @CallerId, digest_algorithms = @DigestAlgorithms,
                     active = @Active, row_version = @version, updated_at = UTC_TIMESTAMP(6)
                 WHERE extension = @Extension
                 """, PhoneArgs(draft, credentials, outboundTrunks, version), transaction);
@@ -145,13 +145,14 @@ public sealed partial class PeerRepository
         draft.MaxContacts,
         OutboundTrunks = OutboundTrunkList.Join(outboundTrunks),
         draft.CallerId,
+        DigestAlgorithms = DigestAlgorithmList.Join(draft.DigestAlgorithms),
         draft.Active,
         version,
     };
 
     private static Phone ToPhone(PhoneDraft draft, PhoneCredentials credentials, IReadOnlyList<string> outboundTrunks, long version) =>
         new(draft.Extension, draft.DisplayName, draft.AuthUsername, draft.Realm, credentials, draft.Codecs,
-            draft.MaxContacts, outboundTrunks, draft.CallerId, draft.Active, version);
+            draft.MaxContacts, outboundTrunks, draft.CallerId, draft.DigestAlgorithms, draft.Active, version);
 
     private sealed class PhoneRow
     {
@@ -166,10 +167,12 @@ public sealed partial class PeerRepository
         public int MaxContacts { get; set; }
         public string OutboundTrunks { get; set; } = "";
         public string CallerId { get; set; } = "";
+        public string DigestAlgorithms { get; set; } = "";
         public bool Active { get; set; }
         public long RowVersion { get; set; }
 
         public Phone ToPhone() => new(Extension, DisplayName, AuthUsername, Realm, new PhoneCredentials(Ha1Md5, Ha1Sha256),
-            SplitCodecs(Codecs), MaxContacts, OutboundTrunkList.Split(OutboundTrunks), CallerId, Active, RowVersion);
+            SplitCodecs(Codecs), MaxContacts, OutboundTrunkList.Split(OutboundTrunks), CallerId,
+            DigestAlgorithmList.Split(DigestAlgorithms), Active, RowVersion);
     }
 }

@@ -41,9 +41,38 @@ public static partial class PeerValidator
         {
             errors.Add("callerId", "must be empty (the extension), up to 32 digits with an optional leading '+', or 'anonymous'");
         }
+        var digestAlgorithms = DigestAlgorithmsFrom(errors, input.DigestAlgorithms);
         errors.ThrowIfAny();
         return new PhoneDraft(ext!, input.DisplayName ?? "", authUsername, realm, credentials, codecs,
-            input.MaxContacts ?? 1, outboundTrunks, callerId, input.Active ?? true);
+            input.MaxContacts ?? 1, outboundTrunks, callerId, digestAlgorithms, input.Active ?? true);
+    }
+
+    /// <summary>[] (or absent) the server default, else distinct canonical names in the order given (RFC 8760 §2.4).</summary>
+    private static string[] DigestAlgorithmsFrom(ValidationErrors errors, List<string>? given)
+    {
+        if (given is null)
+        {
+            return [];
+        }
+        var result = new List<string>(given.Count);
+        for (var i = 0; i < given.Count; i++)
+        {
+            var field = $"digestAlgorithms[{i}]";
+            var canonical = DigestAlgorithmList.Canonical(given[i]);
+            if (canonical is null)
+            {
+                errors.Add(field, $"'{given[i]}' is not a digest algorithm the registrar offers ({string.Join(", ", DigestAlgorithmList.Known)})");
+            }
+            else if (result.Contains(canonical))
+            {
+                errors.Add(field, $"'{canonical}' is listed twice");
+            }
+            else
+            {
+                result.Add(canonical);
+            }
+        }
+        return [.. result];
     }
 
     /// <summary>
