@@ -30,7 +30,13 @@ public sealed class ExtensionCalls(EdgeSettings settings, LocationService locati
     private static readonly string[] s_dialerHeaders = ["X-Dialer-Trunk", "X-Dialer-Campaign"];
     private readonly ConcurrentDictionary<Dialog, CallFork> _forks = new();
 
-    public async Task CallAsync(ServerTransaction transaction, SipMessage invite, SipEndpoint source, Phone phone, Caller caller)
+    /// <param name="transaction">The INVITE's server transaction (100 Trying already sent).</param>
+    /// <param name="invite">The INVITE.</param>
+    /// <param name="source">Where it came from.</param>
+    /// <param name="phone">The called phone peer.</param>
+    /// <param name="caller">Who calls.</param>
+    /// <param name="callingPhone">The authenticated phone peer when a phone calls.</param>
+    public async Task CallAsync(ServerTransaction transaction, SipMessage invite, SipEndpoint source, Phone phone, Caller caller, Phone? callingPhone)
     {
         ArgumentNullException.ThrowIfNull(transaction);
         ArgumentNullException.ThrowIfNull(invite);
@@ -39,6 +45,11 @@ public sealed class ExtensionCalls(EdgeSettings settings, LocationService locati
         if (bindings.Count == 0)
         {
             await Responder.RespondAsync(transaction, 480, "Temporarily Unavailable");
+            return;
+        }
+        if (!OfferFilter.TryFilter(invite, out var body, phone.Codecs, callingPhone?.Codecs))
+        {
+            await Responder.RespondAsync(transaction, 488, "Not Acceptable Here", "Warning: 304 dialer \"no codec allowed for this phone\"");
             return;
         }
         if (settings.ExtensionMode == ExtensionMode.Redirect)
@@ -67,7 +78,7 @@ public sealed class ExtensionCalls(EdgeSettings settings, LocationService locati
         await fork.StartAsync([.. bindings.Select(binding =>
         {
             var destination = Destinations.ForBinding(binding);
-            var changes = new ForwardChanges { RequestUri = binding.Contact, RecordRoute = dialog, Remove = s_dialerHeaders };
+            var changes = new ForwardChanges { RequestUri = binding.Contact, RecordRoute = dialog, Remove = s_dialerHeaders, Body = body };
             return ((ReadOnlyMemory<byte>)forwarder.Request(invite, source, destination, changes), destination);
         })]);
     }

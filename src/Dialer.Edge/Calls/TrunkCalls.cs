@@ -7,10 +7,8 @@ using Dialer.Peers.Health;
 using Dialer.Peers.Model;
 using Dialer.Peers.Snapshot;
 using Dialer.Sip.Message;
-using Dialer.Sip.Sdp;
 using Dialer.Sip.Transactions;
 using Dialer.Sip.Transport;
-using Dialer.Sip.Writing;
 using Microsoft.Extensions.Logging;
 
 namespace Dialer.Edge.Calls;
@@ -63,7 +61,7 @@ public sealed partial class TrunkCalls
             await Responder.RespondAsync(transaction, 403, "Forbidden: No Outbound Trunk For This Phone");
             return;
         }
-        if (Filter(invite, trunk, out var body) is false)
+        if (!OfferFilter.TryFilter(invite, out var body, trunk.Codecs, phone?.Codecs))
         {
             await Responder.RespondAsync(transaction, 488, "Not Acceptable Here", "Warning: 304 dialer \"no codec allowed by the trunk\"");
             return;
@@ -103,24 +101,6 @@ public sealed partial class TrunkCalls
             return false;
         }
         await call.CancelAsync();
-        return true;
-    }
-
-    /// <returns>False when the offer has no codec the trunk allows; <paramref name="body"/> is the filtered SDP, or null to keep it.</returns>
-    private static bool Filter(SipMessage invite, Trunk trunk, out ReadOnlyMemory<byte>? body)
-    {
-        body = null;
-        if (invite.Body.Length == 0 || invite.GetValue(HeaderKind.ContentType)?.StartsWith("application/sdp", StringComparison.OrdinalIgnoreCase) != true)
-        {
-            return true;
-        }
-        using var filtered = new PooledBuffer(1024);
-        var result = SdpCodecFilter.Filter(invite.Body.Of(invite.Span), [.. trunk.Codecs], filtered);
-        if (result == SdpFilterResult.NoCommonCodec)
-        {
-            return false;
-        }
-        body = result == SdpFilterResult.Filtered ? filtered.WrittenSpan.ToArray() : null;
         return true;
     }
 

@@ -160,7 +160,7 @@ public sealed partial class EdgeCore(EdgeHandlers handlers, DialogGuard guard, D
         }
         if (peers.Current.Phones.TryGetValue(number, out var callee) && callee.Active)
         {
-            await handlers.Extensions.CallAsync(transaction, invite, source, callee, caller);
+            await handlers.Extensions.CallAsync(transaction, invite, source, callee, caller, phone);
         }
         else if (caller == Caller.Carrier)
         {

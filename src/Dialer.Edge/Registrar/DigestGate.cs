@@ -32,18 +32,21 @@ public sealed partial class DigestGate(EdgeSettings settings, PeerSnapshotSource
             await Responder.RespondAsync(transaction, 403, "Forbidden");
             return null;
         }
-        var credentials = CredentialsForRealm(request, proxy ? HeaderKind.ProxyAuthorization : HeaderKind.Authorization);
+        var snapshot = peers.Current;
+        var challenged = PhoneFor(snapshot, request, extension);
+        var realm = challenged?.Realm ?? settings.Realm;
+        var algorithms = AlgorithmsFor(challenged);
+        var credentials = CredentialsForRealm(request, proxy ? HeaderKind.ProxyAuthorization : HeaderKind.Authorization, realm);
         if (credentials is null)
         {
-            await ChallengeAsync(transaction, proxy, stale: false);
+            await ChallengeAsync(transaction, proxy, stale: false, realm, algorithms);
             return null;
         }
-        var snapshot = peers.Current;
         Phone? matched = null;
-        var verdict = digest.Verify(credentials, request.MethodText, settings.Realm, (user, algorithm) =>
+        var verdict = digest.Verify(credentials, request.MethodText, realm, (user, algorithm) =>
         {
-            // Only an active phone of our realm (registering its own extension, for REGISTER) has an HA1 here.
-            if (!snapshot.PhonesByAuthUser.TryGetValue(user, out var phone) || !phone.Active || phone.Realm != settings.Realm
+            // Only an active phone of this realm (registering its own extension, for REGISTER) has an HA1 here.
+            if (!snapshot.PhonesByAuthUser.TryGetValue(user, out var phone) || !phone.Active || phone.Realm != realm
                 || (extension is not null && phone.Extension != extension))
             {
                 return null;
@@ -59,7 +62,7 @@ public sealed partial class DigestGate(EdgeSettings settings, PeerSnapshotSource
                 lockout.Succeed(userKey);
                 return matched;
             case DigestVerdict.Stale:
-                await ChallengeAsync(transaction, proxy, stale: true);
+                await ChallengeAsync(transaction, proxy, stale: true, realm, algorithms);
                 return null;
             case DigestVerdict.Malformed:
                 await Responder.RespondAsync(transaction, 400, "Bad Request: Malformed Authorization");
@@ -70,17 +73,54 @@ public sealed partial class DigestGate(EdgeSettings settings, PeerSnapshotSource
                     LogLockedOut(logger, userKey, source.Address.Address.ToString(), username ?? "");
                 }
                 // The same answer as for no credentials at all: nothing tells an attacker which part was wrong.
-                await ChallengeAsync(transaction, proxy, stale: false);
+                await ChallengeAsync(transaction, proxy, stale: false, realm, algorithms);
                 return null;
         }
     }
 
-    private string? CredentialsForRealm(SipMessage request, HeaderKind kind)
+    /// <summary>
+    /// The phone a request claims to be, whose realm and digest algorithms the challenge uses (several realms can be
+    /// served; each phone's HA1 is over its own realm): by the extension being registered or, for a call, the From
+    /// user. Null for anyone else, who is challenged in Dialer:Sip:Realm with the default algorithms.
+    /// </summary>
+    private static Phone? PhoneFor(PeerSnapshot snapshot, SipMessage request, string? extension)
+    {
+        var user = extension;
+        if (user is null && request.TryGetFrom(out var from) && Dialer.Sip.Uris.SipUri.TryParse(from.Uri.Of(request.Span), out var uri))
+        {
+            user = uri.UnescapedUser;
+        }
+        if (user is not null && (snapshot.Phones.TryGetValue(user, out var phone) || snapshot.PhonesByAuthUser.TryGetValue(user, out phone)) && phone.Active)
+        {
+            return phone;
+        }
+        return null;
+    }
+
+    /// <summary>The phone's digestAlgorithms, else Edge:DigestAlgorithms; SHA-256 first when offered (RFC 8760 §3).</summary>
+    private IReadOnlyList<DigestAlgorithm> AlgorithmsFor(Phone? phone)
+    {
+        if (phone is null || phone.DigestAlgorithms.Count == 0)
+        {
+            return settings.Registrar.DigestAlgorithms;
+        }
+        var algorithms = new List<DigestAlgorithm>();
+        foreach (var name in phone.DigestAlgorithms)
+        {
+            if (DigestAlgorithms.TryParse(name, out var algorithm) && !algorithms.Contains(algorithm))
+            {
+                algorithms.Add(algorithm);
+            }
+        }
+        return algorithms.Count == 0 ? settings.Registrar.DigestAlgorithms : [.. algorithms.OrderByDescending(a => a == DigestAlgorithm.Sha256)];
+    }
+
+    private static string? CredentialsForRealm(SipMessage request, HeaderKind kind, string realm)
     {
         for (var i = request.IndexOf(kind); i >= 0; i = request.NextIndexOf(kind, i))
         {
             var value = request.ValueString(request.HeaderAt(i));
-            if (DigestParameters.TryParse(value, out var parameters) && parameters["realm"] == settings.Realm)
+            if (DigestParameters.TryParse(value, out var parameters) && parameters["realm"] == realm)
             {
                 return value;
             }
@@ -88,11 +128,11 @@ public sealed partial class DigestGate(EdgeSettings settings, PeerSnapshotSource
         return null;
     }
 
-    private Task<bool> ChallengeAsync(ServerTransaction transaction, bool proxy, bool stale)
+    private Task<bool> ChallengeAsync(ServerTransaction transaction, bool proxy, bool stale, string realm, IReadOnlyList<DigestAlgorithm> algorithms)
     {
         var header = proxy ? "Proxy-Authenticate: " : "WWW-Authenticate: ";
         return Responder.RespondAsync(transaction, proxy ? 407 : 401, proxy ? "Proxy Authentication Required" : "Unauthorized",
-            [.. digest.Challenges(settings.Realm, stale, settings.Registrar.DigestAlgorithms).Select(c => header + c)], default);
+            [.. digest.Challenges(realm, stale, algorithms).Select(c => header + c)], default);
     }
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Warning,

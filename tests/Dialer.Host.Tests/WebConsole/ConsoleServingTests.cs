@@ -83,7 +83,7 @@ public sealed class ConsoleServingTests : ApiFixture
             Assert.That(trunk.GetProperty("cap").GetInt32(), Is.EqualTo(7));
             Assert.That(trunk.GetProperty("cpsCap").GetInt32(), Is.EqualTo(2));
             Assert.That(trunk.GetProperty("inUse").GetInt32(), Is.Zero);
-            Assert.That(trunk.GetProperty("label").GetString(), Is.EqualTo("degraded"), "not probed yet");
+            Assert.That(trunk.GetProperty("label").GetString(), Is.EqualTo("pending"), "not probed yet");
             Assert.That(trunk.GetProperty("servers")[0].GetProperty("state").GetString(), Is.EqualTo("unknown"));
             Assert.That(trunk.GetProperty("rejected").GetProperty("channelCap").GetInt64(), Is.Zero);
             Assert.That(body.GetProperty("registrations").GetInt32(), Is.Zero);
