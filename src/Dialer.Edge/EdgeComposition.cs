@@ -42,7 +42,7 @@ public static class EdgeComposition
         var context = new TransactionContext(sender, time, SipTimers.Default) { ForceRport = settings.ForceRport };
         var clients = new ClientTransactions(context);
         var forwarder = new Forwarder(addresses, settings.ForceRport);
-        var digest = new DigestServer(new DigestNonces(RandomNumberGenerator.GetBytes(32), time, settings.Registrar.NonceLifetime));
+        var digest = new DigestServer(new DigestNonces(RandomNumberGenerator.GetBytes(32), time, settings.Registrar.NonceLifetime), settings.Registrar.MaxTrackedNonces, time);
         var gate = new DigestGate(settings, parts.Peers, digest, new AuthLockout(settings.Lockout, time), loggers.CreateLogger<DigestGate>());
         var registrar = new PhoneRegistrar(settings, parts.Location, gate, addresses, time, loggers.CreateLogger<PhoneRegistrar>());
         var handlers = new EdgeHandlers(

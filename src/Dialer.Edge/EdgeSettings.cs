@@ -78,6 +78,9 @@ public sealed record RegistrarSettings
     /// </summary>
     public IReadOnlyList<Dialer.Sip.Auth.DigestAlgorithm> DigestAlgorithms { get; init; } = [Dialer.Sip.Auth.DigestAlgorithm.Md5];
 
+    /// <summary>Nonce-counts tracked at most (each only while its nonce is fresh); beyond it a new nonce gets a fresh challenge.</summary>
+    public int MaxTrackedNonces { get; init; } = 200_000;
+
     /// <summary>Digest nonces older than this are answered with stale=true.</summary>
     public TimeSpan NonceLifetime { get; init; } = TimeSpan.FromMinutes(5);
 }

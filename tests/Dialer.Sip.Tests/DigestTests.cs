@@ -47,12 +47,12 @@ public sealed class DigestTests
     }
 
     [Test]
-    public void ReusedNonceCount_IsARejectedReplay_AHigherOneIsAccepted()
+    public void ReusedNonceCount_IsAReplay_GettingAFreshChallenge_AHigherOneIsAccepted()
     {
         var challenge = _server.Challenge(Realm, DigestAlgorithm.Sha256, false);
         Assert.That(DigestClient.TryAnswer(challenge, "REGISTER", "sip:dialer.example", "1001", "secret-pw", 1, out var first), Is.True);
         Assert.That(_server.Verify(first, "REGISTER", Realm, Ha1, out _), Is.EqualTo(DigestVerdict.Accepted));
-        Assert.That(_server.Verify(first, "REGISTER", Realm, Ha1, out _), Is.EqualTo(DigestVerdict.Rejected), "the same nc again");
+        Assert.That(_server.Verify(first, "REGISTER", Realm, Ha1, out _), Is.EqualTo(DigestVerdict.BadNonce), "the same nc again: not a password failure");
         Assert.That(Answer(challenge, "secret-pw", nc: 2), Is.EqualTo(DigestVerdict.Accepted));
     }
 
@@ -62,17 +62,17 @@ public sealed class DigestTests
         var challenge = _server.Challenge(Realm, DigestAlgorithm.Md5, false);
         _clock.Advance(TimeSpan.FromMinutes(6));
         Assert.That(Answer(challenge, "secret-pw"), Is.EqualTo(DigestVerdict.Stale));
-        Assert.That(Answer(challenge, "wrong-pw", nc: 2), Is.EqualTo(DigestVerdict.Rejected), "stale is only for the right password");
+        Assert.That(Answer(challenge, "wrong-pw", nc: 2), Is.EqualTo(DigestVerdict.BadNonce), "stale is only for the right password; a wrong one gets a plain challenge");
         Assert.That(_server.Challenge(Realm, DigestAlgorithm.Md5, stale: true), Does.EndWith("stale=true"));
     }
 
     [Test]
-    public void ForgedNonceOrOtherRealm_IsRejected()
+    public void ForgedNonceOrOtherRealm_IsABadNonce_NotAFailedPassword()
     {
-        Assert.That(Answer("Digest realm=\"dialer.example\", nonce=\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\", qop=\"auth\"", "secret-pw"), Is.EqualTo(DigestVerdict.Rejected));
+        Assert.That(Answer("Digest realm=\"dialer.example\", nonce=\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\", qop=\"auth\"", "secret-pw"), Is.EqualTo(DigestVerdict.BadNonce));
         var otherServer = new DigestServer(new DigestNonces(RandomNumberGenerator.GetBytes(32), _clock, TimeSpan.FromMinutes(5)));
-        Assert.That(Answer(otherServer.Challenge(Realm, DigestAlgorithm.Md5, false), "secret-pw"), Is.EqualTo(DigestVerdict.Rejected), "another key");
-        Assert.That(Answer(_server.Challenge("other.realm", DigestAlgorithm.Md5, false), "secret-pw"), Is.EqualTo(DigestVerdict.Rejected));
+        Assert.That(Answer(otherServer.Challenge(Realm, DigestAlgorithm.Md5, false), "secret-pw"), Is.EqualTo(DigestVerdict.BadNonce), "another key");
+        Assert.That(Answer(_server.Challenge("other.realm", DigestAlgorithm.Md5, false), "secret-pw"), Is.EqualTo(DigestVerdict.BadNonce));
     }
 
     [TestCase("Basic dXNlcjpwYXNz")]
@@ -94,5 +94,37 @@ public sealed class DigestTests
         Assert.That(p["qop"], Is.EqualTo("auth,auth-int"));
         Assert.That(p["ALGORITHM"], Is.EqualTo("MD5"));
         Assert.That(p["stale"], Is.EqualTo("TRUE"));
+    }
+
+    [Test]
+    public void ChallengesInTheSameMillisecond_GetDistinctNonces_AndEveryPhonesFirstCountIsAccepted()
+    {
+        var challenges = Enumerable.Range(0, 1000).Select(_ => _server.Challenge(Realm, DigestAlgorithm.Md5, false)).ToList();
+        var nonces = challenges.Select(c => DigestParameters.TryParse(c, out var p) ? p["nonce"] : null).ToList();
+        Assert.That(nonces.Distinct().Count(), Is.EqualTo(1000), "a call centre behind one NAT registering at once");
+        Assert.That(Answer(challenges[0], "secret-pw"), Is.EqualTo(DigestVerdict.Accepted));
+        Assert.That(Answer(challenges[1], "secret-pw"), Is.EqualTo(DigestVerdict.Accepted), "nc=1 on another nonce is no replay");
+    }
+
+    [Test]
+    public void NonceCounts_AreBoundedByNonceLifetime_NeverWipedWholesale()
+    {
+        var server = new DigestServer(new DigestNonces(RandomNumberGenerator.GetBytes(32), _clock, TimeSpan.FromMinutes(5)), maxTrackedNonces: 2, _clock);
+        DigestVerdict Try(string challenge, uint nc = 1)
+        {
+            Assert.That(DigestClient.TryAnswer(challenge, "REGISTER", "sip:dialer.example", "1001", "secret-pw", nc, out var authorization), Is.True);
+            return server.Verify(authorization, "REGISTER", Realm, Ha1, out _);
+        }
+        var first = server.Challenge(Realm, DigestAlgorithm.Md5, false);
+        var second = server.Challenge(Realm, DigestAlgorithm.Md5, false);
+        Assert.That(Try(first), Is.EqualTo(DigestVerdict.Accepted));
+        Assert.That(Try(second), Is.EqualTo(DigestVerdict.Accepted));
+        Assert.That(Try(server.Challenge(Realm, DigestAlgorithm.Md5, false)), Is.EqualTo(DigestVerdict.BadNonce), "full of live nonces: refuse, do not forget");
+        Assert.That(Try(first), Is.EqualTo(DigestVerdict.BadNonce), "the replay is still caught");
+        Assert.That(server.TrackedNonces, Is.EqualTo(2));
+        _clock.Advance(TimeSpan.FromMinutes(6));
+        Assert.That(Try(server.Challenge(Realm, DigestAlgorithm.Md5, false)), Is.EqualTo(DigestVerdict.Accepted), "stale counts are dropped, a new nonce fits");
+        Assert.That(server.TrackedNonces, Is.EqualTo(1));
+        Assert.That(Try(first, 2), Is.EqualTo(DigestVerdict.Stale), "a forgotten nonce is stale, so forgetting reopened nothing");
     }
 }

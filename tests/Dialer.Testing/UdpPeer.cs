@@ -26,6 +26,8 @@ public sealed class UdpPeer : IDisposable
     {
         _answer = answer;
         _socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        // Room for a burst of answers (a test may send hundreds of requests back to back).
+        _socket.ReceiveBufferSize = 4 * 1024 * 1024;
         _socket.Bind(new IPEndPoint(IPAddress.Parse(address), port));
         Local = (IPEndPoint)_socket.LocalEndPoint!;
         _loop = Task.Run(ReceiveLoopAsync);

@@ -25,15 +25,16 @@ public sealed partial class DigestGate(EdgeSettings settings, PeerSnapshotSource
         ArgumentNullException.ThrowIfNull(transaction);
         ArgumentNullException.ThrowIfNull(request);
         var proxy = extension is null;
-        var sourceKey = "ip:" + source.Address.Address;
-        var userKey = extension is null ? null : "ext:" + extension;
-        if (lockout.IsLocked(sourceKey) || (userKey is not null && lockout.IsLocked(userKey)))
+        var snapshot = peers.Current;
+        var challenged = PhoneFor(snapshot, request, extension);
+        // Lockout is per (source, extension) and per extension: one phone with a wrong password behind a call centre's
+        // NAT never locks out its neighbours; blocking a whole source is the flood limiter's job.
+        var claimed = extension ?? challenged?.Extension;
+        if (claimed is not null && (lockout.IsLocked(PairKey(source, claimed)) || lockout.IsLocked(ExtensionKey(claimed))))
         {
             await Responder.RespondAsync(transaction, 403, "Forbidden");
             return null;
         }
-        var snapshot = peers.Current;
-        var challenged = PhoneFor(snapshot, request, extension);
         var realm = challenged?.Realm ?? settings.Realm;
         var algorithms = AlgorithmsFor(challenged);
         var credentials = CredentialsForRealm(request, proxy ? HeaderKind.ProxyAuthorization : HeaderKind.Authorization, realm);
@@ -54,12 +55,12 @@ public sealed partial class DigestGate(EdgeSettings settings, PeerSnapshotSource
             matched = phone;
             return algorithm == DigestAlgorithm.Sha256 ? phone.Credentials.Ha1Sha256 : phone.Credentials.Ha1Md5;
         }, out var username);
-        userKey ??= "ext:" + (matched?.Extension ?? username ?? "");
+        var who = matched?.Extension ?? claimed ?? username ?? "";
         switch (verdict)
         {
             case DigestVerdict.Accepted:
-                lockout.Succeed(sourceKey);
-                lockout.Succeed(userKey);
+                lockout.Succeed(PairKey(source, who));
+                lockout.Succeed(ExtensionKey(who));
                 return matched;
             case DigestVerdict.Stale:
                 await ChallengeAsync(transaction, proxy, stale: true, realm, algorithms);
@@ -67,10 +68,14 @@ public sealed partial class DigestGate(EdgeSettings settings, PeerSnapshotSource
             case DigestVerdict.Malformed:
                 await Responder.RespondAsync(transaction, 400, "Bad Request: Malformed Authorization");
                 return null;
+            case DigestVerdict.BadNonce:
+                // A nonce we never issued, a stale one with a wrong answer, a replayed count: a fresh challenge, no failure.
+                await ChallengeAsync(transaction, proxy, stale: false, realm, algorithms);
+                return null;
             default:
-                if (lockout.Fail(sourceKey) | lockout.Fail(userKey))
+                if (lockout.Fail(PairKey(source, who)) | lockout.Fail(ExtensionKey(who)))
                 {
-                    LogLockedOut(logger, userKey, source.Address.Address.ToString(), username ?? "");
+                    LogLockedOut(logger, who, source.Address.Address.ToString(), username ?? "");
                 }
                 // The same answer as for no credentials at all: nothing tells an attacker which part was wrong.
                 await ChallengeAsync(transaction, proxy, stale: false, realm, algorithms);
@@ -114,6 +119,10 @@ public sealed partial class DigestGate(EdgeSettings settings, PeerSnapshotSource
         }
         return algorithms.Count == 0 ? settings.Registrar.DigestAlgorithms : [.. algorithms.OrderByDescending(a => a == DigestAlgorithm.Sha256)];
     }
+
+    private static string PairKey(SipEndpoint source, string extension) => $"pair:{source.Address.Address}|{extension}";
+
+    private static string ExtensionKey(string extension) => "ext:" + extension;
 
     private static string? CredentialsForRealm(SipMessage request, HeaderKind kind, string realm)
     {

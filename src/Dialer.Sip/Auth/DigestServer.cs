@@ -8,10 +8,15 @@ namespace Dialer.Sip.Auth;
 /// Server side of SIP digest (RFC 3261 §22, RFC 7616, RFC 8760): challenges with MD5 and SHA-256, qop=auth,
 /// stateless nonces; checks responses in constant time and refuses a nonce-count that does not increase.
 /// </summary>
-public sealed class DigestServer(DigestNonces nonces, int maxTrackedNonces = 100_000)
+public sealed class DigestServer(DigestNonces nonces, int maxTrackedNonces = 100_000, TimeProvider? clock = null)
 {
     private static readonly string s_dummyHa1 = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
-    private readonly ConcurrentDictionary<string, uint> _lastCount = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (uint Count, DateTimeOffset ExpiresAt)> _lastCount = new(StringComparer.Ordinal);
+    private readonly TimeProvider _time = clock ?? TimeProvider.System;
+    private long _lastSweep;
+
+    /// <summary>Nonces whose counts are tracked now (bounded: each entry lives only as long as its nonce).</summary>
+    public int TrackedNonces => _lastCount.Count;
 
     /// <summary>
     /// The WWW-Authenticate / Proxy-Authenticate values, one per algorithm in the order given (RFC 8760 §2.4: most
@@ -43,7 +48,7 @@ public sealed class DigestServer(DigestNonces nonces, int maxTrackedNonces = 100
         username = user;
         if (!string.Equals(p["realm"], realm, StringComparison.Ordinal))
         {
-            return DigestVerdict.Rejected;
+            return DigestVerdict.BadNonce;
         }
         // We always offer qop=auth; RFC 2069 responses without it could be replayed within the nonce lifetime.
         if (!string.Equals(p["qop"], "auth", StringComparison.OrdinalIgnoreCase) || p["cnonce"] is not { } cnonce
@@ -51,47 +56,77 @@ public sealed class DigestServer(DigestNonces nonces, int maxTrackedNonces = 100
         {
             return DigestVerdict.Malformed;
         }
-        var state = nonces.Check(nonce, realm);
+        var state = nonces.Check(nonce, realm, out var expiresAt);
+        if (state == NonceState.Forged)
+        {
+            return DigestVerdict.BadNonce;
+        }
         var secret = ha1(user, algorithm);
         // An unknown user costs the same work as a wrong password: no user enumeration by timing.
         var a2 = DigestAlgorithms.Hash(algorithm, $"{method}:{uri}");
         var expected = DigestAlgorithms.Hash(algorithm, $"{secret ?? s_dummyHa1}:{nonce}:{ncText}:{cnonce}:auth:{a2}");
         var matches = CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(response.ToLowerInvariant()));
-        if (state == NonceState.Forged || secret is null || !matches)
+        if (state == NonceState.Stale)
+        {
+            // RFC 7616 §3.3: stale=true only tells a client with the right password to retry; a wrong one gets a plain new challenge.
+            return secret is not null && matches ? DigestVerdict.Stale : DigestVerdict.BadNonce;
+        }
+        if (secret is null || !matches)
         {
             return DigestVerdict.Rejected;
         }
-        if (state == NonceState.Stale)
-        {
-            return DigestVerdict.Stale;
-        }
-        return AdvanceCount(nonce, nc) ? DigestVerdict.Accepted : DigestVerdict.Rejected;
+        return AdvanceCount(nonce, nc, expiresAt) ? DigestVerdict.Accepted : DigestVerdict.BadNonce;
     }
 
-    /// <summary>RFC 7616 §3.4: the nonce-count must increase for each request with the same nonce.</summary>
-    private bool AdvanceCount(string nonce, uint nc)
+    /// <summary>
+    /// RFC 7616 §3.4: the nonce-count must increase for each request with the same nonce. Each count is kept until its
+    /// nonce goes stale (a stale nonce is refused anyway), never wiped wholesale, so forgetting can never reopen a replay.
+    /// When the table is full of live nonces, a new nonce is refused (a fresh challenge) rather than tracked loosely.
+    /// </summary>
+    private bool AdvanceCount(string nonce, uint nc, DateTimeOffset expiresAt)
     {
-        if (_lastCount.Count > maxTrackedNonces)
+        if (_lastCount.Count >= maxTrackedNonces && !_lastCount.ContainsKey(nonce))
         {
-            // Bounded memory under a flood: forgetting counts only allows a replay until the nonce goes stale.
-            _lastCount.Clear();
+            Sweep();
+            if (_lastCount.Count >= maxTrackedNonces)
+            {
+                return false;
+            }
         }
         while (true)
         {
             if (_lastCount.TryGetValue(nonce, out var last))
             {
-                if (nc <= last)
+                if (nc <= last.Count)
                 {
                     return false;
                 }
-                if (_lastCount.TryUpdate(nonce, nc, last))
+                if (_lastCount.TryUpdate(nonce, (nc, expiresAt), last))
                 {
                     return true;
                 }
             }
-            else if (_lastCount.TryAdd(nonce, nc))
+            else if (_lastCount.TryAdd(nonce, (nc, expiresAt)))
             {
                 return true;
+            }
+        }
+    }
+
+    /// <summary>Drops counts of nonces that have gone stale; at most once a second.</summary>
+    private void Sweep()
+    {
+        var now = _time.GetUtcNow();
+        var last = Interlocked.Read(ref _lastSweep);
+        if (now.UtcTicks - last < TimeSpan.TicksPerSecond || Interlocked.CompareExchange(ref _lastSweep, now.UtcTicks, last) != last)
+        {
+            return;
+        }
+        foreach (var (key, entry) in _lastCount)
+        {
+            if (entry.ExpiresAt <= now)
+            {
+                _lastCount.TryRemove(key, out _);
             }
         }
     }
