@@ -39,7 +39,7 @@ public static class EdgeComposition
         ArgumentNullException.ThrowIfNull(parts);
         var (settings, sender, time, loggers) = (parts.Settings, parts.Sender, parts.Time, parts.Loggers);
         var addresses = new EdgeAddresses(settings, parts.Bound);
-        var context = new TransactionContext(sender, time, SipTimers.Default) { ForceRport = settings.ForceRport };
+        var context = new TransactionContext(sender, time, SipTimers.Default) { ForceRport = settings.ForceRport, MaxServerTransactions = settings.MaxTransactions };
         var clients = new ClientTransactions(context);
         var forwarder = new Forwarder(addresses, settings.ForceRport);
         var digest = new DigestServer(new DigestNonces(RandomNumberGenerator.GetBytes(32), time, settings.Registrar.NonceLifetime), settings.Registrar.MaxTrackedNonces, time);

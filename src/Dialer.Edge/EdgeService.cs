@@ -56,6 +56,9 @@ public sealed partial class EdgeService : IAsyncDisposable
         Ledger = new ChannelLedger(time, settings.MaxChannels, _callLog.Add);
         Dialogs = new DialogTable(new DialogToken(settings.DialogKey), time, settings.MaxCallDuration, settings.MaxDialogs);
         _logger = loggers.CreateLogger<EdgeService>();
+        Flood = new FloodGuard(settings.Flood,
+            address => settings.DialerAcl.Any(cidr => cidr.Contains(address)) || peers.Current.TrunkForSource(address) is not null,
+            time, loggers.CreateLogger<FloodGuard>());
         _dialogStore = new DialogStore(database);
         _dialogWriter = new DialogWriter(_dialogStore, time, loggers.CreateLogger<DialogWriter>());
         Dialogs.Changed += _dialogWriter.Changed;
@@ -64,6 +67,9 @@ public sealed partial class EdgeService : IAsyncDisposable
     private readonly ILogger<EdgeService> _logger;
     private readonly DialogStore _dialogStore;
     private readonly DialogWriter _dialogWriter;
+
+    /// <summary>The per-source flood limiter in front of everything the edge receives.</summary>
+    public FloodGuard Flood { get; }
 
     /// <summary>The live calls through this edge.</summary>
     public DialogTable Dialogs { get; }
@@ -126,6 +132,10 @@ public sealed partial class EdgeService : IAsyncDisposable
 
     private void Receive(SipMessage message, SipEndpoint source)
     {
+        if (!Flood.Allow(source.Address.Address))
+        {
+            return; // a flooding source is dropped silently: no answer, no state
+        }
         if (message.IsRequest)
         {
             _layer?.ReceiveRequest(message, source);

@@ -40,6 +40,12 @@ public sealed record EdgeSettings
     /// <summary>Unanswered keepalives in a row after which a NATed binding is removed (Edge:NatPingMisses).</summary>
     public int NatPingMisses { get; init; } = 3;
 
+    /// <summary>The per-source flood limiter (Edge:Flood).</summary>
+    public Dialer.Edge.Core.FloodSettings Flood { get; init; } = new();
+
+    /// <summary>Server transactions at most (Edge:MaxTransactions); a new request beyond it gets one stateless 503.</summary>
+    public int MaxTransactions { get; init; } = 50_000;
+
     /// <summary>Live dialogs at most (Edge:MaxDialogs); a new call beyond it gets 503.</summary>
     public int MaxDialogs { get; init; } = 100_000;
 

@@ -90,6 +90,10 @@ public sealed partial class EdgeCore(EdgeHandlers handlers, DialogGuard guard, D
         return request.Method == SipMethod.Invite ? null : new(403, "Forbidden: Not Relayed");
     }
 
+    /// <summary>The transaction table is full (Edge:MaxTransactions): one stateless 503, so the caller retries later.</summary>
+    public void OnOverloaded(SipMessage request, SipEndpoint source) =>
+        stateless.Respond(request, source, 503, "Service Unavailable", "Retry-After: 5", "Reason: SIP;cause=503;text=\"overloaded\"");
+
     public void OnRequest(ServerTransaction? transaction, SipMessage request, SipEndpoint source)
     {
         if (transaction is null)

@@ -94,6 +94,12 @@ public sealed class EdgeOptions
     /// <summary>Unanswered keepalives in a row after which such a binding is removed.</summary>
     public int NatPingMisses { get; set; } = 3;
 
+    /// <summary>Server transactions at most; a new request beyond it gets a stateless 503.</summary>
+    public int MaxTransactions { get; set; } = 50_000;
+
+    /// <summary>The per-source flood limiter (Kamailio's pike).</summary>
+    public FloodOptions Flood { get; set; } = new();
+
     /// <summary>Live dialogs (calls through the edge) at most; a call beyond it gets 503.</summary>
     public int MaxDialogs { get; set; } = 100_000;
 
@@ -102,6 +108,27 @@ public sealed class EdgeOptions
 
     /// <summary>Base64 HMAC key (16+ bytes) of the dialog tokens in Record-Route; empty = derived from the secrets key.</summary>
     public string DialogKey { get; set; } = "";
+}
+
+public sealed class FloodOptions
+{
+    /// <summary>Limit each source address (dialers, carriers and Exempt CIDRs never are).</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>The sampling window in seconds.</summary>
+    public int WindowSeconds { get; set; } = 2;
+
+    /// <summary>Messages from one address in one window before it is dropped.</summary>
+    public int MaxRequests { get; set; } = 1000;
+
+    /// <summary>How long a flooding address is dropped, in seconds.</summary>
+    public int CoolOffSeconds { get; set; } = 10;
+
+    /// <summary>Addresses tracked at most.</summary>
+    public int MaxSources { get; set; } = 100_000;
+
+    /// <summary>CIDRs never limited, e.g. a call centre's NAT address with thousands of phones.</summary>
+    public List<string> Exempt { get; set; } = [];
 }
 
 public sealed class HealthOptions

@@ -1,5 +1,6 @@
 using Dialer.Edge;
 using Dialer.Edge.Calls;
+using Dialer.Edge.Core;
 using Dialer.Edge.Dialogs;
 using Dialer.Peers.Security;
 using Dialer.Host.Configuration;
@@ -95,6 +96,8 @@ public static class EdgeSettingsFactory
         {
             ExtensionMode = extensionMode ?? ExtensionMode.Proxy,
             ForceRport = edge.ForceRport,
+            MaxTransactions = Math.Max(1, edge.MaxTransactions),
+            Flood = Flood(edge.Flood, failures),
             NatPingInterval = TimeSpan.FromSeconds(Math.Max(0, edge.NatPingSeconds)),
             NatPingMisses = Math.Max(1, edge.NatPingMisses),
             MaxDialogs = Math.Max(1, edge.MaxDialogs),
@@ -146,5 +149,34 @@ public static class EdgeSettingsFactory
             failures.Add(error.Message);
             return DialogToken.DeriveKey(new byte[32]);
         }
+    }
+
+    private static FloodSettings Flood(FloodOptions flood, List<string> failures)
+    {
+        if (flood.WindowSeconds < 1 || flood.MaxRequests < 1 || flood.CoolOffSeconds < 1 || flood.MaxSources < 1)
+        {
+            failures.Add("Dialer:Edge:Flood: WindowSeconds, MaxRequests, CoolOffSeconds and MaxSources must be >= 1");
+        }
+        var exempt = new List<Cidr>();
+        for (var i = 0; i < flood.Exempt.Count; i++)
+        {
+            if (Cidr.TryParse(flood.Exempt[i], out var cidr, out var error))
+            {
+                exempt.Add(cidr.Value);
+            }
+            else
+            {
+                failures.Add($"Dialer:Edge:Flood:Exempt:{i} {error}");
+            }
+        }
+        return new FloodSettings
+        {
+            Enabled = flood.Enabled,
+            Window = TimeSpan.FromSeconds(Math.Max(1, flood.WindowSeconds)),
+            MaxRequests = Math.Max(1, flood.MaxRequests),
+            CoolOff = TimeSpan.FromSeconds(Math.Max(1, flood.CoolOffSeconds)),
+            MaxSources = Math.Max(1, flood.MaxSources),
+            Exempt = exempt,
+        };
     }
 }

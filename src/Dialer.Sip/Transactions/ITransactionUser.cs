@@ -12,6 +12,11 @@ public interface ITransactionUser
     /// </summary>
     bool Screen(SipMessage request, SipEndpoint source) => true;
 
+    /// <summary>A new request while the transaction table is full: answer it statelessly (503) or drop it; no state is kept.</summary>
+    void OnOverloaded(SipMessage request, SipEndpoint source)
+    {
+    }
+
     /// <summary>A new request. <paramref name="transaction"/> is null for an RFC 2543 request without a magic-cookie branch.</summary>
     void OnRequest(ServerTransaction? transaction, SipMessage request, SipEndpoint source);
 

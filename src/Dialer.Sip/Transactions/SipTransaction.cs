@@ -133,4 +133,7 @@ public sealed record TransactionContext(ISipSender Sender, TimeProvider Time, Si
 {
     /// <summary>Answer every request at its observed source and fill rport= even when it did not ask (RFC 3581 forced).</summary>
     public bool ForceRport { get; init; }
+
+    /// <summary>Server transactions at most; a new request beyond it goes to <see cref="ITransactionUser.OnOverloaded"/>.</summary>
+    public int MaxServerTransactions { get; init; } = int.MaxValue;
 }

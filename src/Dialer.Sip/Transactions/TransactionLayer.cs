@@ -52,6 +52,11 @@ public sealed class TransactionLayer(TransactionContext context, ClientTransacti
         {
             return;
         }
+        if (_servers.Count >= context.MaxServerTransactions)
+        {
+            user.OnOverloaded(request, source);
+            return;
+        }
         var transaction = new ServerTransaction(key, ResponseDestination.For(request, source, context.ForceRport), request, context) { Source = source };
         if (!_servers.TryAdd(key, transaction))
         {
