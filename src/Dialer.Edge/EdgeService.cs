@@ -94,7 +94,7 @@ public sealed partial class EdgeService : IAsyncDisposable
             _loggers.CreateLogger<EdgeService>().LogWarning("Bindings could not be restored: {Reason}", error.Message);
         }
         await RestoreDialogsAsync(cancellationToken);
-        _transport = new SipTransportHost(Receive);
+        _transport = new SipTransportHost(Receive, new SipTransportOptions { Time = _time });
         _transport.Start(_settings.Listen);
         NatKeepalive keepalive;
         (_layer, _core, keepalive) = EdgeComposition.Compose(new EdgeParts(_settings, _transport, _transport.Bound, _peers, Location, Ledger, Dialogs, _board, _time, _loggers));

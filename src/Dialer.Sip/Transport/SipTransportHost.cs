@@ -18,6 +18,9 @@ public sealed class SipTransportHost : ISipSender, IAsyncDisposable
     private readonly List<Task> _acceptLoops = [];
     private readonly ConcurrentDictionary<IPEndPoint, TcpConnection> _connections = new();
     private readonly CancellationTokenSource _stop = new();
+    private readonly ConcurrentDictionary<IPAddress, int> _perSource = new();
+    private int _open;
+    private long _refused;
 
     /// <param name="onMessage">Receives every well-formed message with its source; runs on a receive loop, keep it short.</param>
     /// <param name="options">Loop counts and TCP timeouts.</param>
@@ -77,7 +80,7 @@ public sealed class SipTransportHost : ISipSender, IAsyncDisposable
         {
             try
             {
-                Adopt(await listener.AcceptAsync(_stop.Token));
+                Adopt(await listener.AcceptAsync(_stop.Token), inbound: true);
             }
             catch (OperationCanceledException)
             {
@@ -108,16 +111,42 @@ public sealed class SipTransportHost : ISipSender, IAsyncDisposable
             socket.Dispose();
             return null;
         }
-        return Adopt(socket);
+        return Adopt(socket, inbound: false);
     }
 
-    private TcpConnection Adopt(Socket socket)
+    /// <summary>TCP connections refused at accept because a limit was reached (total or per source).</summary>
+    public long RefusedConnections => Interlocked.Read(ref _refused);
+
+    private TcpConnection? Adopt(Socket socket, bool inbound)
     {
-        var connection = new TcpConnection(socket, _inbound);
+        var remote = (IPEndPoint)socket.RemoteEndPoint!;
+        var fromSource = _perSource.AddOrUpdate(remote.Address, 1, (_, count) => count + 1);
+        if (inbound && (Volatile.Read(ref _open) >= _options.MaxConnections || fromSource > _options.MaxConnectionsPerSource))
+        {
+            Release(remote.Address);
+            Interlocked.Increment(ref _refused);
+            socket.Dispose();
+            return null;
+        }
+        Interlocked.Increment(ref _open);
+        var connection = new TcpConnection(socket, _inbound, _options);
         // A newer connection from the same address replaces the older one for sending; both keep receiving.
         _connections[connection.Remote] = connection;
-        connection.Start(closed => _connections.TryRemove(new KeyValuePair<IPEndPoint, TcpConnection>(closed.Remote, closed)));
+        connection.Start(closed =>
+        {
+            _connections.TryRemove(new KeyValuePair<IPEndPoint, TcpConnection>(closed.Remote, closed));
+            Interlocked.Decrement(ref _open);
+            Release(closed.Remote.Address);
+        });
         return connection;
+    }
+
+    private void Release(IPAddress address)
+    {
+        if (_perSource.AddOrUpdate(address, 0, (_, count) => count - 1) <= 0)
+        {
+            _perSource.TryRemove(new KeyValuePair<IPAddress, int>(address, 0));
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -8,20 +8,31 @@ namespace Dialer.Sip.Transport;
 
 /// <summary>
 /// One TCP connection, inbound or outbound: a receive loop that frames the stream by Content-Length (a partial
-/// message waits for more bytes), answers CRLFCRLF pings with CRLF (RFC 5626 §3.5.1), and closes on garbage.
+/// message waits for more bytes, but not longer than the partial-message timeout), answers CRLFCRLF pings with CRLF
+/// (RFC 5626 §3.5.1), and closes on garbage, when idle, when a send stalls, or when more bytes wait to be sent to a
+/// peer that does not read than <see cref="SipTransportOptions.MaxQueuedBytes"/>.
 /// </summary>
 internal sealed class TcpConnection : IAsyncDisposable
 {
+    private readonly SipTransportOptions _options;
+    private readonly ITimer _watch;
+    private long _lastActivity;
+    private long _partialSince;
+    private long _queued;
     private const int MaxBuffer = SipParser.MaxHeaderBytes + SipParser.MaxBodyBytes;
     private readonly Socket _socket;
     private readonly InboundProcessor _inbound;
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly CancellationTokenSource _stop = new();
 
-    public TcpConnection(Socket socket, InboundProcessor inbound)
+    public TcpConnection(Socket socket, InboundProcessor inbound, SipTransportOptions options)
     {
         _socket = socket;
         _inbound = inbound;
+        _options = options;
+        _lastActivity = options.Time.GetUtcNow().UtcTicks;
+        var check = TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerMillisecond * 100, Math.Min(options.IdleTimeout.Ticks, options.PartialMessageTimeout.Ticks) / 4));
+        _watch = options.Time.CreateTimer(_ => Watch(), null, check, check);
         socket.NoDelay = true;
         Remote = (IPEndPoint)socket.RemoteEndPoint!;
         Endpoint = new SipEndpoint(SipProtocol.Tcp, Remote);
@@ -44,25 +55,75 @@ internal sealed class TcpConnection : IAsyncDisposable
         }
     });
 
+    public bool IsClosed => _stop.IsCancellationRequested;
+
     public async ValueTask<bool> SendAsync(ReadOnlyMemory<byte> message, CancellationToken cancellationToken)
     {
-        await _sendLock.WaitAsync(cancellationToken);
+        if (Interlocked.Add(ref _queued, message.Length) > _options.MaxQueuedBytes)
+        {
+            // A peer that never reads: bounded memory, not an ever longer queue.
+            Interlocked.Add(ref _queued, -message.Length);
+            Close();
+            return false;
+        }
+        try
+        {
+            await _sendLock.WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            Interlocked.Add(ref _queued, -message.Length);
+            return false;
+        }
+        using var timeout = new CancellationTokenSource(_options.SendTimeout, _options.Time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token, _stop.Token);
         try
         {
             var sent = 0;
             while (sent < message.Length)
             {
-                sent += await _socket.SendAsync(message[sent..], SocketFlags.None, cancellationToken);
+                sent += await _socket.SendAsync(message[sent..], SocketFlags.None, linked.Token);
             }
+            Touch();
             return true;
         }
-        catch (Exception error) when (error is SocketException or ObjectDisposedException)
+        catch (Exception error) when (error is SocketException or ObjectDisposedException or OperationCanceledException)
         {
+            if (timeout.IsCancellationRequested)
+            {
+                Close(); // the peer stopped taking data mid-message: the stream is unusable now
+            }
             return false;
         }
         finally
         {
+            Interlocked.Add(ref _queued, -message.Length);
             _sendLock.Release();
+        }
+    }
+
+    private void Touch() => Volatile.Write(ref _lastActivity, _options.Time.GetUtcNow().UtcTicks);
+
+    /// <summary>Closes an idle connection and one that has held a half-received message too long.</summary>
+    private void Watch()
+    {
+        var now = _options.Time.GetUtcNow().UtcTicks;
+        var partial = Volatile.Read(ref _partialSince);
+        if (now - Volatile.Read(ref _lastActivity) >= _options.IdleTimeout.Ticks || (partial != 0 && now - partial >= _options.PartialMessageTimeout.Ticks))
+        {
+            Close();
+        }
+    }
+
+    private void Close()
+    {
+        try
+        {
+            _stop.Cancel();
+            _socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (Exception error) when (error is SocketException or ObjectDisposedException)
+        {
         }
     }
 
@@ -91,6 +152,7 @@ internal sealed class TcpConnection : IAsyncDisposable
                     return;
                 }
                 filled += read;
+                Touch();
                 var used = Drain(buffer.AsMemory(0, filled));
                 if (used < 0)
                 {
@@ -98,6 +160,15 @@ internal sealed class TcpConnection : IAsyncDisposable
                 }
                 buffer.AsSpan(used, filled - used).CopyTo(buffer);
                 filled -= used;
+                // Bytes of a message still to come: the partial-message clock runs from when they first arrived.
+                if (filled == 0)
+                {
+                    Volatile.Write(ref _partialSince, 0);
+                }
+                else if (Volatile.Read(ref _partialSince) == 0)
+                {
+                    Volatile.Write(ref _partialSince, _options.Time.GetUtcNow().UtcTicks);
+                }
             }
         }
         catch (Exception error) when (error is SocketException or OperationCanceledException or ObjectDisposedException)
@@ -147,6 +218,7 @@ internal sealed class TcpConnection : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await _watch.DisposeAsync();
         if (!_stop.IsCancellationRequested)
         {
             await _stop.CancelAsync();
