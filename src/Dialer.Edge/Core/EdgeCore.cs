@@ -50,6 +50,16 @@ public sealed partial class EdgeCore(EdgeHandlers handlers, DialogGuard guard, D
         {
             return new(483, "Too Many Hops");
         }
+        // Values the edge must store (bindings, dialogs, the carrier log) have bounds; past them the request is refused
+        // here, with the RFC's 400, instead of failing later in a write-behind queue.
+        if (request.CallId.Length > MaxCallId)
+        {
+            return new(400, "Bad Request: Call-ID Too Long");
+        }
+        if (request.Method == SipMethod.Register && LongestContact(request) > MaxContact)
+        {
+            return new(400, "Bad Request: Contact Too Long");
+        }
         if (Dialer.Sip.Proxy.ProxyBranch.HasLooped(request, addresses.IsUs))
         {
             return new(482, "Loop Detected");
@@ -205,6 +215,19 @@ public sealed partial class EdgeCore(EdgeHandlers handlers, DialogGuard guard, D
 
     private bool IsForUs(SipMessage request) =>
         SipUri.TryParse(request.RequestUri.Of(request.Span), out var uri) && addresses.IsOurDomain(uri.HostWithoutBrackets);
+
+    private const int MaxCallId = 255;
+    private const int MaxContact = 1024;
+
+    private static int LongestContact(SipMessage request)
+    {
+        var longest = 0;
+        for (var i = request.IndexOf(HeaderKind.Contact); i >= 0; i = request.NextIndexOf(HeaderKind.Contact, i))
+        {
+            longest = Math.Max(longest, request.HeaderAt(i).Value.Length);
+        }
+        return longest;
+    }
 
     private static bool HasToTag(SipMessage request) => request.TryGetTo(out var to) && !to.Tag(request.Span).IsEmpty;
 

@@ -121,17 +121,24 @@ public sealed partial class DialogWriter(DialogStore store, TimeProvider time, I
             }
             return true;
         }
+        catch (Exception error) when (DatabaseErrors.IsFailure(error) && !DatabaseErrors.IsUnavailable(error))
+        {
+            try
+            {
+                Interlocked.Add(ref _dropped, await RowByRow.StoreAsync([.. batch.Where(p => p.Value is not null).Select(p => p.Value!)], rows => store.UpsertAsync(rows),
+                    (row, refused) => LogDropped(logger, row.Id, refused.Message)));
+                await store.DeleteAsync([.. batch.Where(p => p.Value is null).Select(p => p.Key)]);
+                return true;
+            }
+            catch (Exception again) when (DatabaseErrors.IsFailure(again))
+            {
+                Requeue(batch, again);
+                return false;
+            }
+        }
         catch (Exception error) when (DatabaseErrors.IsFailure(error))
         {
-            LogWriteFailed(logger, batch.Count, error.Message);
-            lock (_gate)
-            {
-                // A newer state recorded meanwhile wins over the one that failed.
-                foreach (var (id, row) in batch)
-                {
-                    _pending.TryAdd(id, row);
-                }
-            }
+            Requeue(batch, error);
             return false;
         }
         finally
@@ -143,7 +150,40 @@ public sealed partial class DialogWriter(DialogStore store, TimeProvider time, I
         }
     }
 
+    private void Requeue(List<KeyValuePair<string, DialogRow?>> batch, Exception error)
+    {
+        LogWriteFailed(logger, batch.Count, error.Message);
+        lock (_gate)
+        {
+            // A newer state recorded meanwhile wins over the one that failed.
+            foreach (var (id, row) in batch)
+            {
+                _pending.TryAdd(id, row);
+            }
+        }
+    }
+
+    private long _dropped;
+
+    /// <summary>Dialog rows the database refused on their own and that were dropped (the calls go on in memory).</summary>
+    public long Dropped => Interlocked.Read(ref _dropped);
+
+    /// <summary>Dialog changes waiting to be stored.</summary>
+    public int Depth
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _pending.Count + _writing.Count;
+            }
+        }
+    }
+
     public void Dispose() => _signal.Dispose();
+
+    [LoggerMessage(EventId = 2603, Level = LogLevel.Error, Message = "Dialog {Id} refused by the database and dropped: {Reason}")]
+    private static partial void LogDropped(ILogger logger, string id, string reason);
 
     [LoggerMessage(EventId = 2601, Level = LogLevel.Warning, Message = "Could not store {Count} dialog changes, retrying: {Reason}")]
     private static partial void LogWriteFailed(ILogger logger, int count, string reason);

@@ -100,12 +100,41 @@ public sealed partial class BindingWriter(BindingStore store, TimeProvider time,
             _readSinceFlush = 0;
             return true;
         }
+        catch (Exception error) when (DatabaseErrors.IsFailure(error) && !DatabaseErrors.IsUnavailable(error))
+        {
+            try
+            {
+                Interlocked.Add(ref _dropped, await RowByRow.StoreAsync([.. _pending.Values.OfType<Binding>()], rows => store.UpsertAsync(rows, cancellationToken),
+                    (binding, refused) => LogDropped(logger, binding.Extension, refused.Message)));
+                await store.DeleteAsync([.. _pending.Where(p => p.Value is null).Select(p => p.Key)], cancellationToken);
+                _pending.Clear();
+                Interlocked.Add(ref _outstanding, -_readSinceFlush);
+                _readSinceFlush = 0;
+                return true;
+            }
+            catch (Exception again) when (DatabaseErrors.IsFailure(again))
+            {
+                LogWriteFailed(logger, _pending.Count, again.Message);
+                return false;
+            }
+        }
         catch (Exception error) when (DatabaseErrors.IsFailure(error))
         {
             LogWriteFailed(logger, _pending.Count, error.Message);
             return false;
         }
     }
+
+    private long _dropped;
+
+    /// <summary>Bindings the database refused on their own and that were dropped (they stay live in memory).</summary>
+    public long Dropped => Interlocked.Read(ref _dropped);
+
+    /// <summary>Binding changes waiting to be stored.</summary>
+    public long Depth => Interlocked.Read(ref _outstanding);
+
+    [LoggerMessage(EventId = 2102, Level = LogLevel.Error, Message = "Binding of phone {Extension} refused by the database and dropped: {Reason}")]
+    private static partial void LogDropped(ILogger logger, string extension, string reason);
 
     [LoggerMessage(EventId = 2101, Level = LogLevel.Warning, Message = "Could not store {Count} binding changes, retrying: {Reason}")]
     private static partial void LogWriteFailed(ILogger logger, int count, string reason);

@@ -82,12 +82,40 @@ public sealed partial class CallLogWriter(CallLogStore store, TimeProvider time,
             batch.Clear();
             return true;
         }
+        catch (Exception error) when (DatabaseErrors.IsFailure(error) && !DatabaseErrors.IsUnavailable(error))
+        {
+            // A row the database refuses (not an outage): store the others, drop that one.
+            try
+            {
+                Interlocked.Add(ref _dropped, await RowByRow.StoreAsync(batch, rows => store.InsertAsync(rows),
+                    (record, refused) => LogDropped(logger, record.CallId, refused.Message)));
+                Interlocked.Add(ref _outstanding, -batch.Count);
+                batch.Clear();
+                return true;
+            }
+            catch (Exception again) when (DatabaseErrors.IsFailure(again))
+            {
+                LogWriteFailed(logger, batch.Count, again.Message);
+                return false;
+            }
+        }
         catch (Exception error) when (DatabaseErrors.IsFailure(error))
         {
             LogWriteFailed(logger, batch.Count, error.Message);
             return false;
         }
     }
+
+    private long _dropped;
+
+    /// <summary>Records the database refused on their own and that were dropped.</summary>
+    public long Dropped => Interlocked.Read(ref _dropped);
+
+    /// <summary>Records waiting to be stored.</summary>
+    public long Depth => Interlocked.Read(ref _outstanding);
+
+    [LoggerMessage(EventId = 2502, Level = LogLevel.Error, Message = "Call log record of {CallId} refused by the database and dropped: {Reason}")]
+    private static partial void LogDropped(ILogger logger, string callId, string reason);
 
     [LoggerMessage(EventId = 2501, Level = LogLevel.Warning, Message = "Could not store {Count} call log records, retrying: {Reason}")]
     private static partial void LogWriteFailed(ILogger logger, int count, string reason);

@@ -20,12 +20,13 @@ public sealed class CallLogStore(PeerDatabase database)
             ON DUPLICATE KEY UPDATE ended_at = VALUES(ended_at), hangup_side = VALUES(hangup_side)
             """, records.Select(r => new
         {
-            r.CallId,
+            // What a caller wrote may be longer than the columns: kept as far as they go, never a refused row.
+            CallId = Cut(r.CallId, 255),
             r.DialogId,
             r.Trunk,
-            r.Server,
-            r.Campaign,
-            r.Number,
+            Server = Cut(r.Server, 300),
+            Campaign = r.Campaign is null ? null : Cut(r.Campaign, 64),
+            Number = Cut(r.Number, 64),
             r.FinalCode,
             FinalReason = r.FinalReason.Length > 255 ? r.FinalReason[..255] : r.FinalReason,
             SetupAt = r.SetupAt.UtcDateTime,
@@ -34,6 +35,8 @@ public sealed class CallLogStore(PeerDatabase database)
             r.HangupSide,
         }));
     }
+
+    private static string Cut(string value, int length) => value.Length > length ? value[..length] : value;
 
     public async Task<IReadOnlyList<CallRecord>> RecentAsync(string trunk, int limit, CancellationToken cancellationToken = default)
     {
