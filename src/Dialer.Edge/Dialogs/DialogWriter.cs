@@ -39,7 +39,7 @@ public sealed partial class DialogWriter(DialogStore store, TimeProvider time, I
             }
             _pending[dialog.Id] = row;
         }
-        _signal.Release();
+        Signal();
     }
 
     public async Task RunAsync(CancellationToken stoppingToken)
@@ -50,6 +50,7 @@ public sealed partial class DialogWriter(DialogStore store, TimeProvider time, I
             {
                 await _signal.WaitAsync(stoppingToken);
                 await Task.Delay(Coalesce, time, stoppingToken);
+                Volatile.Write(ref _signalled, 0);
             }
             catch (OperationCanceledException)
             {
@@ -65,7 +66,7 @@ public sealed partial class DialogWriter(DialogStore store, TimeProvider time, I
                 {
                     break;
                 }
-                _signal.Release();
+                Signal();
             }
         }
         await FlushAsync();
@@ -147,6 +148,17 @@ public sealed partial class DialogWriter(DialogStore store, TimeProvider time, I
             {
                 _writing.Clear();
             }
+        }
+    }
+
+    private int _signalled;
+
+    /// <summary>Wakes the loop once however many changes arrive before it runs (the semaphore never counts up without bound).</summary>
+    private void Signal()
+    {
+        if (Interlocked.Exchange(ref _signalled, 1) == 0)
+        {
+            _signal.Release();
         }
     }
 
