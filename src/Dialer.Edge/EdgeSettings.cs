@@ -44,7 +44,7 @@ public sealed record EdgeSettings
     public Dialer.Edge.Core.FloodSettings Flood { get; init; } = new();
 
     /// <summary>Server transactions at most (Edge:MaxTransactions); a new request beyond it gets one stateless 503.</summary>
-    public int MaxTransactions { get; init; } = 50_000;
+    public int MaxTransactions { get; init; } = 1_000_000;
 
     /// <summary>Live dialogs at most (Edge:MaxDialogs); a new call beyond it gets 503.</summary>
     public int MaxDialogs { get; init; } = 100_000;

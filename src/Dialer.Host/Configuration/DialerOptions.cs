@@ -95,7 +95,7 @@ public sealed class EdgeOptions
     public int NatPingMisses { get; set; } = 3;
 
     /// <summary>Server transactions at most; a new request beyond it gets a stateless 503.</summary>
-    public int MaxTransactions { get; set; } = 50_000;
+    public int MaxTransactions { get; set; } = 1_000_000;
 
     /// <summary>The per-source flood limiter (Kamailio's pike).</summary>
     public FloodOptions Flood { get; set; } = new();
