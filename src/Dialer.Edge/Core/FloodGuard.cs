@@ -39,7 +39,11 @@ public sealed partial class FloodGuard(FloodSettings settings, Func<IPAddress, b
     public long Blocks => Interlocked.Read(ref _blocks);
     /// <summary>Messages dropped while their source was blocked.</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
-    public int Tracked => _sources.Count;
+    public int Tracked => Volatile.Read(ref _tracked);
+
+    // Counted apart: ConcurrentDictionary.Count takes every bucket lock, too dear on a flood of new sources.
+    private int _tracked;
+    private int _trustedCount;
 
     /// <returns>False when the message is to be dropped.</returns>
     public bool Allow(IPAddress source)
@@ -58,24 +62,36 @@ public sealed partial class FloodGuard(FloodSettings settings, Func<IPAddress, b
         }
         if (IsTrusted(address))
         {
-            if (_trusted.Count < settings.MaxSources)
+            if (_trusted.ContainsKey(address))
             {
                 _trusted[address] = now;
             }
+            else if (Volatile.Read(ref _trustedCount) < settings.MaxSources && _trusted.TryAdd(address, now))
+            {
+                Interlocked.Increment(ref _trustedCount);
+            }
             return true;
         }
-        _trusted.TryRemove(address, out _);
+        if (_trusted.TryRemove(address, out _))
+        {
+            Interlocked.Decrement(ref _trustedCount);
+        }
         if (!_sources.TryGetValue(address, out var counter))
         {
-            if (_sources.Count >= settings.MaxSources)
+            if (Volatile.Read(ref _tracked) >= settings.MaxSources)
             {
                 Sweep(now);
-                if (_sources.Count >= settings.MaxSources)
+                if (Volatile.Read(ref _tracked) >= settings.MaxSources)
                 {
                     return true;
                 }
             }
-            counter = _sources.GetOrAdd(address, _ => new Counter(now));
+            var fresh = new Counter(now);
+            counter = _sources.GetOrAdd(address, fresh);
+            if (ReferenceEquals(counter, fresh))
+            {
+                Interlocked.Increment(ref _tracked);
+            }
         }
         return counter.Count(now, settings, out var blockedNow) || Refuse(address, blockedNow);
     }
@@ -113,16 +129,16 @@ public sealed partial class FloodGuard(FloodSettings settings, Func<IPAddress, b
         }
         foreach (var (address, counter) in _sources)
         {
-            if (counter.IsIdle(now, settings))
+            if (counter.IsIdle(now, settings) && _sources.TryRemove(address, out _))
             {
-                _sources.TryRemove(address, out _);
+                Interlocked.Decrement(ref _tracked);
             }
         }
         foreach (var (address, checkedAt) in _trusted)
         {
-            if (now - checkedAt >= s_trustRecheck.Ticks)
+            if (now - checkedAt >= s_trustRecheck.Ticks && _trusted.TryRemove(address, out _))
             {
-                _trusted.TryRemove(address, out _);
+                Interlocked.Decrement(ref _trustedCount);
             }
         }
     }

@@ -16,7 +16,10 @@ public sealed class DigestServer(DigestNonces nonces, int maxTrackedNonces = 100
     private long _lastSweep;
 
     /// <summary>Nonces whose counts are tracked now (bounded: each entry lives only as long as its nonce).</summary>
-    public int TrackedNonces => _lastCount.Count;
+    public int TrackedNonces => Volatile.Read(ref _tracked);
+
+    // Counted apart: ConcurrentDictionary.Count takes every bucket lock.
+    private int _tracked;
 
     /// <summary>
     /// The WWW-Authenticate / Proxy-Authenticate values, one per algorithm in the order given (RFC 8760 §2.4: most
@@ -85,10 +88,10 @@ public sealed class DigestServer(DigestNonces nonces, int maxTrackedNonces = 100
     /// </summary>
     private bool AdvanceCount(string nonce, uint nc, DateTimeOffset expiresAt)
     {
-        if (_lastCount.Count >= maxTrackedNonces && !_lastCount.ContainsKey(nonce))
+        if (Volatile.Read(ref _tracked) >= maxTrackedNonces && !_lastCount.ContainsKey(nonce))
         {
             Sweep();
-            if (_lastCount.Count >= maxTrackedNonces)
+            if (Volatile.Read(ref _tracked) >= maxTrackedNonces)
             {
                 return false;
             }
@@ -108,6 +111,7 @@ public sealed class DigestServer(DigestNonces nonces, int maxTrackedNonces = 100
             }
             else if (_lastCount.TryAdd(nonce, (nc, expiresAt)))
             {
+                Interlocked.Increment(ref _tracked);
                 return true;
             }
         }
@@ -124,9 +128,9 @@ public sealed class DigestServer(DigestNonces nonces, int maxTrackedNonces = 100
         }
         foreach (var (key, entry) in _lastCount)
         {
-            if (entry.ExpiresAt <= now)
+            if (entry.ExpiresAt <= now && _lastCount.TryRemove(key, out _))
             {
-                _lastCount.TryRemove(key, out _);
+                Interlocked.Decrement(ref _tracked);
             }
         }
     }

@@ -13,8 +13,9 @@ namespace Dialer.Sip.Transactions;
 public sealed class ClientTransactions(TransactionContext context)
 {
     private readonly ConcurrentDictionary<TransactionKey, ClientTransaction> _clients = new();
+    private int _count;
 
-    public int Count => _clients.Count;
+    public int Count => Volatile.Read(ref _count);
 
     /// <summary>Sends a request in a new client transaction; its top Via branch must be unique (RFC 3261 §8.1.1.7).</summary>
     /// <param name="request">The serialized request; the transaction keeps it for retransmission.</param>
@@ -36,7 +37,14 @@ public sealed class ClientTransactions(TransactionContext context)
         {
             throw new InvalidOperationException($"a client transaction with branch {key.Branch} already exists");
         }
-        transaction.Terminated += t => _clients.TryRemove(new KeyValuePair<TransactionKey, ClientTransaction>(t.Key, (ClientTransaction)t));
+        Interlocked.Increment(ref _count);
+        transaction.Terminated += t =>
+        {
+            if (_clients.TryRemove(new KeyValuePair<TransactionKey, ClientTransaction>(t.Key, (ClientTransaction)t)))
+            {
+                Interlocked.Decrement(ref _count);
+            }
+        };
         await transaction.StartAsync();
         return transaction;
     }
