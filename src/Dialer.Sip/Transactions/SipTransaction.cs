@@ -1,3 +1,4 @@
+using Dialer.Sip.Diagnostics;
 using Dialer.Sip.Transport;
 
 namespace Dialer.Sip.Transactions;
@@ -69,6 +70,7 @@ public abstract class SipTransaction : IDisposable
             {
                 return;
             }
+            Context.Metrics?.RetransmissionSent();
             send();
             interval = capped ? Timers.Next(interval) : interval * 2;
             timer!.Change(interval, Timeout.InfiniteTimeSpan);
@@ -133,4 +135,7 @@ public sealed record TransactionContext(ISipSender Sender, TimeProvider Time, Si
 {
     /// <summary>Answer every request at its observed source and fill rport= even when it did not ask (RFC 3581 forced).</summary>
     public bool ForceRport { get; init; }
+
+    /// <summary>Where retransmissions are counted; null counts nothing.</summary>
+    public SipMetrics? Metrics { get; init; }
 }
