@@ -32,6 +32,8 @@ public sealed class DialerMetrics : IDisposable
         _adapter = MeterAdapter.StartListening(new MeterAdapterOptions
         {
             Registry = Registry,
+            // MetricFactory defaults to prometheus-net's static default factory, which would ignore Registry.
+            MetricFactory = Prometheus.Metrics.WithCustomRegistry(Registry),
             InstrumentFilterPredicate = instrument => ReferenceEquals(instrument.Meter.Scope, meters) || instrument.Meter.Name == RuntimeMeter,
             // A series the meters stopped updating is dropped after this long; a day keeps quiet trunks on the dashboard.
             MetricsExpireAfter = TimeSpan.FromDays(1),
