@@ -8,6 +8,7 @@ using Dialer.Edge.Trunks;
 using Dialer.Peers.Health;
 using Dialer.Peers.Snapshot;
 using Dialer.Sip.Auth;
+using Dialer.Sip.Diagnostics;
 using Dialer.Sip.Transactions;
 using Dialer.Sip.Transport;
 using Microsoft.Extensions.Logging;
@@ -25,7 +26,14 @@ public sealed record EdgeParts(
     DialogTable Dialogs,
     TrunkStatusBoard Board,
     TimeProvider Time,
-    ILoggerFactory Loggers);
+    ILoggerFactory Loggers)
+{
+    /// <summary>Where the SIP stack counts retransmissions; null counts nothing.</summary>
+    public SipMetrics? SipMetrics { get; init; }
+
+    /// <summary>Where the edge records call setup times; null records nothing.</summary>
+    public EdgeMetrics? Metrics { get; init; }
+}
 
 /// <summary>
 /// Builds the request path once, in one place: transaction layer → <see cref="EdgeCore"/> → one handler per kind of
@@ -39,7 +47,12 @@ public static class EdgeComposition
         ArgumentNullException.ThrowIfNull(parts);
         var (settings, sender, time, loggers) = (parts.Settings, parts.Sender, parts.Time, parts.Loggers);
         var addresses = new EdgeAddresses(settings, parts.Bound);
-        var context = new TransactionContext(sender, time, SipTimers.Default) { ForceRport = settings.ForceRport, MaxServerTransactions = settings.MaxTransactions };
+        var context = new TransactionContext(sender, time, SipTimers.Default)
+        {
+            ForceRport = settings.ForceRport,
+            MaxServerTransactions = settings.MaxTransactions,
+            Metrics = parts.SipMetrics,
+        };
         var clients = new ClientTransactions(context);
         var forwarder = new Forwarder(addresses, settings.ForceRport);
         var digest = new DigestServer(new DigestNonces(RandomNumberGenerator.GetBytes(32), time, settings.Registrar.NonceLifetime), settings.Registrar.MaxTrackedNonces, time);
@@ -47,7 +60,10 @@ public static class EdgeComposition
         var registrar = new PhoneRegistrar(settings, parts.Location, gate, addresses, time, loggers.CreateLogger<PhoneRegistrar>());
         var handlers = new EdgeHandlers(
             registrar,
-            new TrunkCalls(parts.Peers, parts.Ledger, clients, forwarder, parts.Dialogs, parts.Board, new TrunkResolver(time), time, loggers.CreateLogger<TrunkCalls>()),
+            new TrunkCalls(parts.Peers, parts.Ledger, clients, forwarder, parts.Dialogs, parts.Board, new TrunkResolver(time), time, loggers.CreateLogger<TrunkCalls>())
+            {
+                Metrics = parts.Metrics,
+            },
             new ExtensionCalls(settings, parts.Location, clients, forwarder, parts.Dialogs, time),
             new InDialogRelay(clients, forwarder, parts.Dialogs, sender),
             gate);

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Security.Cryptography;
 using Dialer.Edge.Calls;
 using Dialer.Edge.Core;
@@ -10,6 +11,7 @@ using Dialer.Peers.Model;
 using Dialer.Peers.Snapshot;
 using Dialer.Peers.Storage;
 using Dialer.Sip.Auth;
+using Dialer.Sip.Diagnostics;
 using Dialer.Sip.Message;
 using Dialer.Sip.Transactions;
 using Dialer.Sip.Transport;
@@ -39,7 +41,7 @@ public sealed partial class EdgeService : IAsyncDisposable
     private TransactionLayer? _layer;
 
     public EdgeService(EdgeSettings settings, PeerRepository repository, PeerDatabase database, PeerSnapshotSource peers, TrunkStatusBoard board,
-        TimeProvider time, ILoggerFactory loggers)
+        TimeProvider time, ILoggerFactory loggers, IMeterFactory? meters = null)
     {
         _board = board;
         ArgumentNullException.ThrowIfNull(loggers);
@@ -62,7 +64,25 @@ public sealed partial class EdgeService : IAsyncDisposable
         _dialogStore = new DialogStore(database);
         _dialogWriter = new DialogWriter(_dialogStore, time, loggers.CreateLogger<DialogWriter>());
         Dialogs.Changed += _dialogWriter.Changed;
+        _sipMetrics = new SipMetrics(meters);
+        Metrics = new EdgeMetrics(meters, this);
     }
+
+    private readonly SipMetrics _sipMetrics;
+
+    /// <summary>The edge's instruments (setup time, live transactions and dialogs, write-behind queues).</summary>
+    public EdgeMetrics Metrics { get; }
+
+    public int ServerTransactionCount => _layer?.ServerCount ?? 0;
+    public int ClientTransactionCount => _layer?.ClientCount ?? 0;
+
+    /// <summary>The write-behind queues to MariaDB: bindings, the carrier log, dialogs.</summary>
+    public IReadOnlyList<WriteBehindFigures> WriteBehind =>
+    [
+        new("bindings", _writer.Depth, _writer.Dropped),
+        new("call_log", _callLog.Depth, _callLog.Dropped),
+        new("dialogs", _dialogWriter.Depth, _dialogWriter.Dropped),
+    ];
 
     private readonly ILogger<EdgeService> _logger;
     private readonly DialogStore _dialogStore;
@@ -94,10 +114,14 @@ public sealed partial class EdgeService : IAsyncDisposable
             _loggers.CreateLogger<EdgeService>().LogWarning("Bindings could not be restored: {Reason}", error.Message);
         }
         await RestoreDialogsAsync(cancellationToken);
-        _transport = new SipTransportHost(Receive, new SipTransportOptions { Time = _time });
+        _transport = new SipTransportHost(Receive, new SipTransportOptions { Time = _time }, _sipMetrics);
         _transport.Start(_settings.Listen);
         NatKeepalive keepalive;
-        (_layer, _core, keepalive) = EdgeComposition.Compose(new EdgeParts(_settings, _transport, _transport.Bound, _peers, Location, Ledger, Dialogs, _board, _time, _loggers));
+        (_layer, _core, keepalive) = EdgeComposition.Compose(new EdgeParts(_settings, _transport, _transport.Bound, _peers, Location, Ledger, Dialogs, _board, _time, _loggers)
+        {
+            SipMetrics = _sipMetrics,
+            Metrics = Metrics,
+        });
         _loops.Add(Task.Run(() => _refresher.RunAsync(_stop.Token), CancellationToken.None));
         _loops.Add(Task.Run(() => _writer.RunAsync(_stop.Token), CancellationToken.None));
         _loops.Add(Task.Run(() => _callLog.RunAsync(_stop.Token), CancellationToken.None));
@@ -189,6 +213,8 @@ public sealed partial class EdgeService : IAsyncDisposable
         }
         Location.Dispose();
         _dialogWriter.Dispose();
+        Metrics.Dispose();
+        _sipMetrics.Dispose();
         _stop.Dispose();
     }
 

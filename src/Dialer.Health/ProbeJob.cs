@@ -9,7 +9,7 @@ namespace Dialer.Health;
 /// that is gone or inactive is left to the scheduler to remove.
 /// </summary>
 [DisallowConcurrentExecution]
-public sealed class ProbeJob(PeerSnapshotSource peers, OptionsProber prober, IHealthObservations observations) : IJob
+public sealed class ProbeJob(PeerSnapshotSource peers, OptionsProber prober, IHealthObservations observations, HealthMetrics metrics) : IJob
 {
     public const string TrunkData = "trunk";
 
@@ -22,6 +22,10 @@ public sealed class ProbeJob(PeerSnapshotSource peers, OptionsProber prober, IHe
             return;
         }
         await Task.WhenAll(trunk.Servers.Where(s => s.Active).Select(async server =>
-            await observations.ObserveAsync(trunk, server, await prober.ProbeAsync(trunk, server, cancellationToken), cancellationToken)));
+        {
+            var outcome = await prober.ProbeAsync(trunk, server, cancellationToken);
+            metrics.Probed(trunk.Name, outcome);
+            await observations.ObserveAsync(trunk, server, outcome, cancellationToken);
+        }));
     }
 }

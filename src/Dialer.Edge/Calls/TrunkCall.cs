@@ -143,6 +143,7 @@ internal sealed class TrunkCall(TrunkCallServices services, ServerTransaction in
                 {
                     _record.FinalCode = status;
                     _record.FinalReason = Encoding.UTF8.GetString(response.Reason.Of(response.Span));
+                    services.Metrics?.CallSetup(_trunk.Name, services.Time.GetUtcNow() - _record.SetupAt, status);
                 }
             }
         }

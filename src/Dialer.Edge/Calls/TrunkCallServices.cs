@@ -12,4 +12,8 @@ internal sealed record TrunkCallServices(
     DialogTable Dialogs,
     TrunkStatusBoard Board,
     TrunkResolver Resolver,
-    TimeProvider Time);
+    TimeProvider Time)
+{
+    /// <summary>Where setup times are recorded; null records nothing.</summary>
+    public EdgeMetrics? Metrics { get; init; }
+}

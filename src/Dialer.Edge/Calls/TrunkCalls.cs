@@ -27,6 +27,13 @@ public sealed partial class TrunkCalls
     private readonly ILogger<TrunkCalls> _logger;
     private readonly TrunkCallServices _services;
 
+    /// <summary>Where the calls' setup times are recorded; null records nothing.</summary>
+    public EdgeMetrics? Metrics
+    {
+        get => _services.Metrics;
+        init => _services = _services with { Metrics = value };
+    }
+
     public TrunkCalls(PeerSnapshotSource peers, ChannelLedger ledger, ClientTransactions transactions, Forwarder forwarder, DialogTable dialogs,
         TrunkStatusBoard board, TrunkResolver resolver, TimeProvider time, ILogger<TrunkCalls> logger)
     {

@@ -16,6 +16,22 @@ public sealed partial class DialogWriter(DialogStore store, TimeProvider time, I
     private readonly HashSet<string> _stored = new(StringComparer.Ordinal);
     private readonly HashSet<string> _writing = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _signal = new(0);
+    private long _dropped;
+
+    /// <summary>Dialog changes pending or being written, not yet stored (/metrics).</summary>
+    public int Depth
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _pending.Count + _writing.Count;
+            }
+        }
+    }
+
+    /// <summary>Changes still unstored when the writer stopped (lost); while running it retries until stored.</summary>
+    public long Dropped => Interlocked.Read(ref _dropped);
 
     /// <summary>How long changes gather before a batch is written.</summary>
     public static readonly TimeSpan Coalesce = TimeSpan.FromMilliseconds(250);
@@ -70,6 +86,7 @@ public sealed partial class DialogWriter(DialogStore store, TimeProvider time, I
             }
         }
         await FlushAsync();
+        Interlocked.Add(ref _dropped, Depth);
     }
 
     /// <summary>Waits until every recorded change is stored (tests, shutdown).</summary>
@@ -171,23 +188,6 @@ public sealed partial class DialogWriter(DialogStore store, TimeProvider time, I
             foreach (var (id, row) in batch)
             {
                 _pending.TryAdd(id, row);
-            }
-        }
-    }
-
-    private long _dropped;
-
-    /// <summary>Dialog rows the database refused on their own and that were dropped (the calls go on in memory).</summary>
-    public long Dropped => Interlocked.Read(ref _dropped);
-
-    /// <summary>Dialog changes waiting to be stored.</summary>
-    public int Depth
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _pending.Count + _writing.Count;
             }
         }
     }

@@ -16,6 +16,13 @@ public sealed partial class BindingWriter(BindingStore store, TimeProvider time,
     private readonly Dictionary<(string, string), Binding?> _pending = [];
     private long _outstanding;
     private long _readSinceFlush;
+    private long _dropped;
+
+    /// <summary>Binding changes queued or pending, not yet stored (/metrics).</summary>
+    public long Depth => Interlocked.Read(ref _outstanding);
+
+    /// <summary>Changes still unstored when the writer stopped (lost); while running it retries until stored.</summary>
+    public long Dropped => Interlocked.Read(ref _dropped);
 
     public void Changed(IReadOnlyList<Binding> before, IReadOnlyList<Binding> after)
     {
@@ -73,6 +80,7 @@ public sealed partial class BindingWriter(BindingStore store, TimeProvider time,
             _readSinceFlush++;
         }
         await FlushAsync(CancellationToken.None);
+        Interlocked.Add(ref _dropped, Interlocked.Read(ref _outstanding));
     }
 
     /// <summary>Waits until everything queued so far is stored (tests and shutdown).</summary>
@@ -124,14 +132,6 @@ public sealed partial class BindingWriter(BindingStore store, TimeProvider time,
             return false;
         }
     }
-
-    private long _dropped;
-
-    /// <summary>Bindings the database refused on their own and that were dropped (they stay live in memory).</summary>
-    public long Dropped => Interlocked.Read(ref _dropped);
-
-    /// <summary>Binding changes waiting to be stored.</summary>
-    public long Depth => Interlocked.Read(ref _outstanding);
 
     [LoggerMessage(EventId = 2102, Level = LogLevel.Error, Message = "Binding of phone {Extension} refused by the database and dropped: {Reason}")]
     private static partial void LogDropped(ILogger logger, string extension, string reason);

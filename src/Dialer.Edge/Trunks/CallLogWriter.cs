@@ -13,6 +13,13 @@ public sealed partial class CallLogWriter(CallLogStore store, TimeProvider time,
 {
     private readonly Channel<CallRecord> _records = Channel.CreateUnbounded<CallRecord>(new UnboundedChannelOptions { SingleReader = true });
     private long _outstanding;
+    private long _dropped;
+
+    /// <summary>Call records queued, not yet stored (/metrics).</summary>
+    public long Depth => Interlocked.Read(ref _outstanding);
+
+    /// <summary>Records still unstored when the writer stopped (lost); while running it retries until stored.</summary>
+    public long Dropped => Interlocked.Read(ref _dropped);
 
     public void Add(CallRecord record)
     {
@@ -58,6 +65,7 @@ public sealed partial class CallLogWriter(CallLogStore store, TimeProvider time,
             batch.Add(record);
         }
         await FlushAsync(batch);
+        Interlocked.Add(ref _dropped, Interlocked.Read(ref _outstanding));
     }
 
     public async Task DrainAsync(TimeSpan timeout)
@@ -105,14 +113,6 @@ public sealed partial class CallLogWriter(CallLogStore store, TimeProvider time,
             return false;
         }
     }
-
-    private long _dropped;
-
-    /// <summary>Records the database refused on their own and that were dropped.</summary>
-    public long Dropped => Interlocked.Read(ref _dropped);
-
-    /// <summary>Records waiting to be stored.</summary>
-    public long Depth => Interlocked.Read(ref _outstanding);
 
     [LoggerMessage(EventId = 2502, Level = LogLevel.Error, Message = "Call log record of {CallId} refused by the database and dropped: {Reason}")]
     private static partial void LogDropped(ILogger logger, string callId, string reason);

@@ -11,6 +11,7 @@ public sealed class DialerOptions
     public SipOptions Sip { get; set; } = new();
     public EdgeOptions Edge { get; set; } = new();
     public HealthOptions Health { get; set; } = new();
+    public MetricsOptions Metrics { get; set; } = new();
 }
 
 public sealed class DatabaseOptions
@@ -147,4 +148,13 @@ public sealed class HealthOptions
 
     /// <summary>Addresses probes are sent from ("udp:IP:0"); empty = the IP of each Sip:Listen address on a free port.</summary>
     public List<string> ProbeFrom { get; set; } = [];
+}
+
+public sealed class MetricsOptions
+{
+    /// <summary>Where GET /metrics listens, e.g. http://0.0.0.0:9464; empty = on the admin listener (and only there).</summary>
+    public string Url { get; set; } = "";
+
+    /// <summary>Bearer token GET /metrics requires; empty = open (Prometheus' default scrape).</summary>
+    public string Token { get; set; } = "";
 }

@@ -29,6 +29,15 @@ public sealed class DialerOptionsValidator : IValidateOptions<DialerOptions>
         {
             failures.Add($"Dialer:{nameof(DialerOptions.Sip)}:{nameof(SipOptions.Realm)} must be a non-empty realm without quotes");
         }
+        if (options.Metrics.Url.Length > 0
+            && (!Uri.TryCreate(options.Metrics.Url, UriKind.Absolute, out var metrics) || metrics.Scheme is not "http"))
+        {
+            failures.Add($"Dialer:{nameof(DialerOptions.Metrics)}:{nameof(MetricsOptions.Url)} must be empty or an http URL such as http://127.0.0.1:9464");
+        }
+        if (options.Metrics.Token.Any(c => char.IsControl(c) || char.IsWhiteSpace(c)))
+        {
+            failures.Add($"Dialer:{nameof(DialerOptions.Metrics)}:{nameof(MetricsOptions.Token)} must not contain spaces or control characters");
+        }
         Hosting.EdgeSettingsFactory.From(options, failures);
         Hosting.HealthSettingsFactory.From(options, failures);
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -1,6 +1,7 @@
 using Dialer.Health;
 using Dialer.Host.Api;
 using Dialer.Host.Configuration;
+using Dialer.Host.Monitoring;
 using Microsoft.Extensions.Options;
 
 namespace Dialer.Host.Hosting;
@@ -25,10 +26,12 @@ public static class DialerApp
         builder.Services.AddDialerEdge(options);
         builder.Services.AddDialerHealth(options);
         builder.Services.AddDialerAdminApi(bootstrapToken);
+        builder.Services.AddDialerMetrics(options);
         var app = builder.Build();
         // Passive health signals (the edge's call failures) flow from the first call on, whether or not probes run.
         app.Services.GetRequiredService<IHealthObservations>();
         app.UseDialerAdminApi();
+        app.UseDialerMetrics(options);
         return app;
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Dialer.Edge;
 using Dialer.Host.Configuration;
 using Dialer.Peers.Health;
@@ -19,7 +20,7 @@ public static class EdgeServiceCollectionExtensions
         services.AddSingleton<PeerSnapshotSource>();
         services.AddSingleton(sp => new EdgeService(settings, sp.GetRequiredService<PeerRepository>(), sp.GetRequiredService<PeerDatabase>(),
             sp.GetRequiredService<PeerSnapshotSource>(), sp.GetRequiredService<TrunkStatusBoard>(), sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILoggerFactory>()));
+            sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<IMeterFactory>()));
         if (options.Edge.Enabled)
         {
             services.AddHostedService<EdgeHostedService>();

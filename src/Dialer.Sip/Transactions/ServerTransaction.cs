@@ -91,10 +91,12 @@ public sealed class ServerTransaction : SipTransaction
     /// <summary>The same request again: resend the last response (RFC 3261 §17.2.1, §17.2.2).</summary>
     internal void OnRetransmission()
     {
+        Context.Metrics?.RetransmissionReceived();
         lock (Gate)
         {
             if (_lastResponse is not null && State is TransactionState.Proceeding or TransactionState.Completed)
             {
+                Context.Metrics?.RetransmissionSent();
                 Send(_lastResponse);
             }
         }

@@ -1,3 +1,4 @@
+using Dialer.Sip.Diagnostics;
 using Dialer.Sip.Transport;
 
 namespace Dialer.Sip.Transactions;
@@ -69,6 +70,7 @@ public abstract class SipTransaction : IDisposable
             {
                 return;
             }
+            Context.Metrics?.RetransmissionSent();
             send();
             interval = capped ? Timers.Next(interval) : interval * 2;
             timer!.Change(interval, Timeout.InfiniteTimeSpan);
@@ -136,4 +138,7 @@ public sealed record TransactionContext(ISipSender Sender, TimeProvider Time, Si
 
     /// <summary>Server transactions at most; a new request beyond it goes to <see cref="ITransactionUser.OnOverloaded"/>.</summary>
     public int MaxServerTransactions { get; init; } = int.MaxValue;
+
+    /// <summary>Where retransmissions are counted; null counts nothing.</summary>
+    public SipMetrics? Metrics { get; init; }
 }

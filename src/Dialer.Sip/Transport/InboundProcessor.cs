@@ -1,4 +1,5 @@
 using System.Text;
+using Dialer.Sip.Diagnostics;
 using Dialer.Sip.Message;
 using Dialer.Sip.Parsing;
 using Dialer.Sip.Writing;
@@ -10,7 +11,7 @@ namespace Dialer.Sip.Transport;
 /// RFC's status (400/416/505/513, reason naming the fault), drop a broken response, deliver the rest.
 /// Nothing thrown here escapes to a receive loop.
 /// </summary>
-internal sealed class InboundProcessor(Action<SipMessage, SipEndpoint> deliver, ISipSender sender)
+internal sealed class InboundProcessor(Action<SipMessage, SipEndpoint> deliver, ISipSender sender, SipMetrics? metrics = null)
 {
     private long _malformed;
 
@@ -24,10 +25,15 @@ internal sealed class InboundProcessor(Action<SipMessage, SipEndpoint> deliver, 
             var fault = status == ParseStatus.Complete ? SipMessageValidator.Validate(message) : message.Fault;
             if (status == ParseStatus.Complete && !fault.IsFault)
             {
+                if (message.IsRequest)
+                {
+                    metrics?.RequestReceived(message);
+                }
                 deliver(message, source);
                 return true;
             }
             Interlocked.Increment(ref _malformed);
+            metrics?.ParseFailed(fault.Fault);
             if (message.IsRequest && message.Method != SipMethod.Ack && message.IndexOf(HeaderKind.Via) >= 0)
             {
                 Reject(message, fault, source);
@@ -39,6 +45,7 @@ internal sealed class InboundProcessor(Action<SipMessage, SipEndpoint> deliver, 
 #pragma warning restore CA1031
         {
             Interlocked.Increment(ref _malformed);
+            metrics?.ProcessingFailed();
             return false;
         }
     }

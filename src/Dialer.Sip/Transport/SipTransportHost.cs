@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
+using Dialer.Sip.Diagnostics;
 using Dialer.Sip.Message;
 
 namespace Dialer.Sip.Transport;
@@ -24,11 +25,15 @@ public sealed class SipTransportHost : ISipSender, IAsyncDisposable
 
     /// <param name="onMessage">Receives every well-formed message with its source; runs on a receive loop, keep it short.</param>
     /// <param name="options">Loop counts and TCP timeouts.</param>
-    public SipTransportHost(Action<SipMessage, SipEndpoint> onMessage, SipTransportOptions? options = null)
+    /// <param name="metrics">Where requests received, responses sent and parse failures are counted; null counts nothing.</param>
+    public SipTransportHost(Action<SipMessage, SipEndpoint> onMessage, SipTransportOptions? options = null, SipMetrics? metrics = null)
     {
         _options = options ?? new SipTransportOptions();
-        _inbound = new InboundProcessor(onMessage, this);
+        _metrics = metrics;
+        _inbound = new InboundProcessor(onMessage, this, metrics);
     }
+
+    private readonly SipMetrics? _metrics;
 
     /// <summary>The addresses bound, with the real port where 0 was asked for.</summary>
     public List<SipListenAddress> Bound { get; } = [];
@@ -65,6 +70,7 @@ public sealed class SipTransportHost : ISipSender, IAsyncDisposable
 
     public async ValueTask<bool> SendAsync(SipEndpoint destination, ReadOnlyMemory<byte> message, CancellationToken cancellationToken = default)
     {
+        _metrics?.Sent(message.Span);
         if (destination.Protocol == SipProtocol.Udp)
         {
             var channel = _udp.Find(c => c.Local.AddressFamily == destination.Address.AddressFamily);
