@@ -33,7 +33,7 @@ public sealed partial class MetricsTests
         _carrier = new UdpPeer("127.0.0.1", 0, m => RawSip.Answer(m, _carrier!.HostPort));
         var created = await _admin.PostJsonAsync("/api/trunks", $$"""
             {"name":"metered","channelCap":5,"dialPrefix":"77","servers":[{"host":"127.0.0.1","port":{{_carrier.Local.Port}}}],
-             "probe":{"intervalSeconds":1,"timeoutMs":400,"failThreshold":2,"recoverThreshold":1,"lagMs":1000,"aliveCodes":"200-499"} }
+             "probe":{"intervalSeconds":1,"timeoutMs":900,"failThreshold":2,"recoverThreshold":1,"lagMs":1000,"aliveCodes":"200-499"} }
             """);
         Assert.That(created.StatusCode, Is.EqualTo(HttpStatusCode.Created));
         await _server.WaitForPeersAsync();
@@ -41,7 +41,9 @@ public sealed partial class MetricsTests
         await SendMalformedAsync();
         // The probe job runs every second once Quartz has picked the trunk up.
         _scrape = await Eventually.ReadAsync(ScrapeAsync, s => s.Contains("dialer_health_probe_rtt_seconds_count{trunk=\"metered\"}", StringComparison.Ordinal)
-            && s.Contains("dialer_edge_call_setup_seconds_count", StringComparison.Ordinal), TimeSpan.FromSeconds(15));
+            && s.Contains("dialer_edge_call_setup_seconds_count", StringComparison.Ordinal)
+            && s.Contains("dialer_trunk_server_rtt_milliseconds", StringComparison.Ordinal)
+            && s.Contains("state=\"up\"} 1", StringComparison.Ordinal), TimeSpan.FromSeconds(20));
     }
 
     [OneTimeTearDown]
