@@ -33,6 +33,8 @@ public sealed class ServerTransaction : SipTransaction
     /// <summary>Sends a response; after a final one, later responses are refused (returns false).</summary>
     public Task<bool> RespondAsync(ReadOnlyMemory<byte> response, int status)
     {
+        // The send starts under the lock, so responses leave in the order the transaction took them: a 180 that took
+        // the lock before the 200 can never reach the wire after it (two receive loops relay them concurrently).
         lock (Gate)
         {
             if (State == TransactionState.Accepted && status is >= 200 and < 300)
@@ -63,8 +65,8 @@ public sealed class ServerTransaction : SipTransaction
             {
                 Complete();
             }
+            return SendAsync(_lastResponse);
         }
-        return SendAsync(_lastResponse);
     }
 
     private void Complete()
