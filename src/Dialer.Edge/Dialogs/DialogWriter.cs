@@ -175,7 +175,14 @@ public sealed partial class DialogWriter(DialogStore store, TimeProvider time, I
     {
         if (Interlocked.Exchange(ref _signalled, 1) == 0)
         {
-            _signal.Release();
+            try
+            {
+                _signal.Release();
+            }
+            catch (ObjectDisposedException)
+            {
+                // A call ended (a timer fired) after the edge stopped: nothing is written any more.
+            }
         }
     }
 
