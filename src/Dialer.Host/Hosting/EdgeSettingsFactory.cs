@@ -1,8 +1,8 @@
 using Dialer.Edge;
 using Dialer.Edge.Calls;
 using Dialer.Edge.Dialogs;
-using Dialer.Peers.Security;
 using Dialer.Host.Configuration;
+using Dialer.Peers.Security;
 using Dialer.Peers.Model;
 using Dialer.Sip.Transport;
 
@@ -139,7 +139,8 @@ public static class EdgeSettingsFactory
         }
         try
         {
-            return DialogToken.DeriveKey(SecretKey.Load(options.Secrets.Key, options.Secrets.KeyFile));
+            return DialogToken.DeriveKey(SecretKeys.TryLoad(options.Secrets)
+                ?? throw new InvalidOperationException($"the secrets key is missing: set Dialer:Secrets:Key or provide {options.Secrets.KeyFile}"));
         }
         catch (InvalidOperationException error)
         {
