@@ -22,6 +22,7 @@ export DIALER_ADMIN_TOKEN
 VERSION ?= $(shell git describe --tags --always 2>/dev/null || echo 0.0.0)
 RID ?= linux-x64
 SELF_CONTAINED ?= true
+DIST_VERBOSITY ?= minimal
 DIST_NAME = dialer-$(VERSION)-$(RID)
 DIST_DIR = var/dist/$(DIST_NAME)
 # `make install`: PREFIX/lib/dialer + PREFIX/bin/dialer, /etc/dialer/dialer.json (kept when present),
@@ -87,7 +88,9 @@ clean:
 
 dist:
 	rm -rf $(DIST_DIR) $(DIST_DIR).tar.gz
-	$(DOTNET) publish src/Dialer.Host -nologo -v minimal -c Release -r $(RID) --self-contained $(SELF_CONTAINED) \
+	# `make dist VERSION=x` exports VERSION, which MSBuild would take as the package Version (and fail to restore on a
+	# non-SemVer value such as a commit hash): the tarball's name carries it, the publish does not.
+	env -u VERSION $(DOTNET) publish src/Dialer.Host -nologo -v $(DIST_VERBOSITY) -c Release -r $(RID) --self-contained $(SELF_CONTAINED) \
 	  --artifacts-path var/dist/artifacts -o $(DIST_DIR)
 	mkdir -p $(DIST_DIR)/etc $(DIST_DIR)/sql
 	cp etc/dialer.json etc/dialer.service etc/dialer.bash-completion $(DIST_DIR)/etc/
