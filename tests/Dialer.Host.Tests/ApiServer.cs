@@ -75,7 +75,7 @@ public sealed class ApiServer : IAsyncDisposable
         {
             settings[key] = value;
         }
-        var configuration = DialerConfiguration.Load(DialerConfiguration.DefaultPath, settings);
+        var configuration = DialerConfiguration.Load(null, settings);
         var app = DialerApp.Build(configuration, AdminToken);
         await app.StartAsync();
         return new ApiServer(app, database, new Uri(app.Urls.First()));

@@ -33,6 +33,7 @@ public static class AdminApiExtensions
         app.MapTokensApi();
         app.MapAuditApi();
         app.MapRegistrationsApi();
+        app.MapCallsApi();
         app.MapChannelsApi();
         app.MapHealthApi();
         app.MapWhoAmIApi();

@@ -10,7 +10,7 @@ public static class CampaignCommands
 {
     public static Command Create()
     {
-        var list = new Command("list", "list campaigns and their trunk allocations");
+        var list = new Command("list", "list campaigns and their trunk allocations\nExample: dialer campaign list");
         list.SetAction((parse, cancellationToken) => CliSession.RunAsync(parse, async session =>
         {
             var page = await session.Repository.ListCampaignsAsync(new PageQuery(PageQuery.MaxLimit), cancellationToken);
@@ -23,6 +23,6 @@ public static class CampaignCommands
                 }));
             return 0;
         }));
-        return new Command("campaign", "campaigns") { list, CampaignRunCommand.Create() };
+        return new Command("campaign", "campaigns\nExample: dialer campaign run --campaign demo --leads leads.csv") { list, CampaignRunCommand.Create() };
     }
 }

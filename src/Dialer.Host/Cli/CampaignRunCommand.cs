@@ -32,7 +32,9 @@ public static class CampaignRunCommand
         var talk = new Option<double>("--talk-time") { Description = "seconds an answered call is held before BYE", DefaultValueFactory = _ => 5 };
         var retries = new Option<int?>("--retries") { Description = "times a busy, unanswered or failed lead is called again; default: the campaign's retries" };
         var retryDelay = new Option<double?>("--retry-delay") { Description = "seconds before such a lead is called again; default: the campaign's retryDelaySeconds" };
-        var run = new Command("run", "run the campaign's calls through the edge")
+        var run = new Command("run",
+            "run the campaign's calls through the edge; Ctrl-C stops new calls and running it again resumes\n" +
+            "Example: dialer campaign run --campaign demo --leads etc/demo/leads.csv --dial-level 2 --agents 10")
         {
             campaign, leads, edge, cps, level, agents, dialTimeout, talk, retries, retryDelay,
         };

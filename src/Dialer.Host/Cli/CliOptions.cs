@@ -6,10 +6,10 @@ namespace Dialer.Host.Cli;
 /// <summary>Options every verb shares.</summary>
 public static class CliOptions
 {
-    public static readonly Option<string> Config = new("--config")
+    public static readonly Option<string?> Config = new("--config")
     {
-        Description = "configuration file; environment variables such as Dialer__Database__ConnectionString override it",
-        DefaultValueFactory = _ => DialerConfiguration.DefaultPath,
+        Description = "configuration file (default: " + DialerConfiguration.InstalledPath + ", else etc/dialer.json beside the executable); " +
+            "environment variables such as Dialer__Database__ConnectionString override it",
         Recursive = true,
     };
 

@@ -9,14 +9,16 @@ public static class DemoCommand
 {
     public static Command Create()
     {
-        var load = new Command("load", "add the demo phones, trunks and campaign (existing ones are left alone)");
+        var load = new Command("load", "add the demo phones, trunks and campaign (existing ones are left alone)\nExample: dialer demo load");
         load.SetAction((parse, cancellationToken) => CliSession.RunAsync(parse, session => LoadAsync(session, cancellationToken)));
-        return new Command("demo", "demo data") { load };
+        return new Command("demo", "demo data for `make run`\nExample: dialer demo load") { load };
     }
 
     public static async Task<int> LoadAsync(CliSession session, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(session);
+        // carrier-b holds a secret: it must be encrypted with a key that outlives this process.
+        session.RequireStoredKey();
         var repository = session.Repository;
         foreach (var phone in DemoPeers.Phones())
         {

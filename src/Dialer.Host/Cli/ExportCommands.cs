@@ -10,7 +10,7 @@ namespace Dialer.Host.Cli;
 /// </summary>
 public static class ExportCommands
 {
-    public static Command Create() => new("export", "peers rendered as configuration for Asterisk or Kamailio")
+    public static Command Create() => new("export", "peers rendered as configuration for Asterisk or Kamailio\nExample: dialer export kamailio --what all --out /etc/kamailio/dialer")
     {
         Asterisk(),
         Kamailio(),

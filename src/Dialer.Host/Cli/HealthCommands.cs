@@ -15,7 +15,10 @@ public static class HealthCommands
     {
         var trunk = new Option<string?>("--trunk") { Description = "only this trunk" };
         var json = new Option<bool>("--json") { Description = "the reports as JSON, as GET /api/health returns them" };
-        var report = new Command("report", "the latest labeled health report of each trunk") { trunk, json };
+        var report = new Command("report", "the latest labeled health report of each trunk, from MariaDB\nExample: dialer health report --trunk carrier-a")
+        {
+            trunk, json,
+        };
         report.SetAction((parse, cancellationToken) => CliSession.RunAsync(parse, async session =>
         {
             var reports = await new HealthStore(session.Database).LatestAsync(parse.GetValue(trunk), cancellationToken);
@@ -32,7 +35,7 @@ public static class HealthCommands
             Print(reports);
             return 0;
         }));
-        return new Command("health", "trunk health") { report };
+        return new Command("health", "trunk health\nExample: dialer health report --json") { report };
     }
 
     private static void Print(IReadOnlyList<HealthReport> reports)

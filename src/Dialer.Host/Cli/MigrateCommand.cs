@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Dialer.Host.Configuration;
 using Dialer.Peers.Storage;
 
 namespace Dialer.Host.Cli;
@@ -9,7 +10,12 @@ public static class MigrateCommand
     public static Command Create()
     {
         var sqlDirectory = new Option<string?>("--sql-dir") { Description = "read migrations from this folder instead of the built-in copy" };
-        var command = new Command("migrate", "apply database migrations") { sqlDirectory };
+        var command = new Command("migrate",
+            "apply database migrations (built in; recorded with checksums in schema_version); creates the secrets key file " +
+            "when it is missing and no trunk holds a secret\nExample: dialer migrate --config /etc/dialer/dialer.json")
+        {
+            sqlDirectory,
+        };
         command.SetAction((parse, cancellationToken) => CliSession.RunAsync(parse, async session =>
         {
             var directory = parse.GetValue(sqlDirectory);
@@ -20,8 +26,17 @@ public static class MigrateCommand
                 Console.WriteLine($"applied {script.Name}");
             }
             Console.WriteLine(applied.Count == 0 ? "database is up to date" : $"{applied.Count} migration(s) applied");
+            try
+            {
+                // The one place besides `dialer serve` that may create the key file (ExecStartPre in the systemd unit).
+                await SecretKeys.LoadOrCreateAsync(session.Options.Secrets, session.Database, cancellationToken);
+            }
+            catch (InvalidOperationException missing)
+            {
+                await Console.Error.WriteLineAsync($"warning: {missing.Message}");
+            }
             return 0;
-        }));
+        }, openRepository: false));
         return command;
     }
 }

@@ -8,12 +8,12 @@ using Dialer.Peers.Validation;
 
 namespace Dialer.Host.Cli;
 
-/// <summary>`dialer trunk list|apply|delete`: `apply` takes the same JSON document as POST/PUT /api/trunks.</summary>
+/// <summary>`dialer trunk list|show|apply|delete`: `apply` takes the same JSON document as POST/PUT /api/trunks.</summary>
 public static class TrunkCommands
 {
     public static Command Create()
     {
-        var list = new Command("list", "list trunk peers");
+        var list = new Command("list", "list trunk peers\nExample: dialer trunk list");
         list.SetAction((parse, cancellationToken) => CliSession.RunAsync(parse, async session =>
         {
             var page = await session.Repository.ListTrunksAsync(new PageQuery(PageQuery.MaxLimit), cancellationToken);
@@ -29,7 +29,12 @@ public static class TrunkCommands
         }));
 
         var file = new Option<FileInfo>("--file") { Required = true, Description = "trunk JSON as in POST /api/trunks" };
-        var apply = new Command("apply", "create the trunk, or replace it when it exists") { file };
+        var apply = new Command("apply",
+            "create the trunk, or replace it when it exists; the JSON file is also where the outbound auth password goes\n" +
+            "Example: dialer trunk apply --file carrier-a.json")
+        {
+            file,
+        };
         apply.SetAction((parse, cancellationToken) => CliSession.RunAsync(parse, async session =>
         {
             TrunkInput input;
@@ -45,6 +50,10 @@ public static class TrunkCommands
                     throw new InvalidOperationException($"{parse.GetValue(file)!.Name}: {error.Message}", error);
                 }
             }
+            if (!string.IsNullOrEmpty(input.Auth?.Password))
+            {
+                session.RequireStoredKey();
+            }
             var trunk = PeerValidator.Trunk(input, null);
             var exists = await session.Repository.GetTrunkAsync(trunk.Name, cancellationToken) is not null;
             var saved = exists
@@ -55,13 +64,13 @@ public static class TrunkCommands
         }));
 
         var name = new Argument<string>("name");
-        var delete = new Command("delete", "delete a trunk peer") { name };
+        var delete = new Command("delete", "delete a trunk peer\nExample: dialer trunk delete carrier-b") { name };
         delete.SetAction((parse, cancellationToken) => CliSession.RunAsync(parse, async session =>
         {
             await session.Repository.DeleteTrunkAsync(parse.GetValue(name)!, null, CliSession.Actor, cancellationToken);
             Console.WriteLine($"trunk {parse.GetValue(name)} deleted");
             return 0;
         }));
-        return new Command("trunk", "trunk peers") { list, apply, delete };
+        return new Command("trunk", "trunk peers (carriers)\nExample: dialer trunk show carrier-a") { list, TrunkShowCommand.Create(), apply, delete };
     }
 }

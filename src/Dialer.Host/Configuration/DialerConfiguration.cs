@@ -2,22 +2,64 @@ using Microsoft.Extensions.Options;
 
 namespace Dialer.Host.Configuration;
 
-/// <summary>Configuration as every verb sees it: the JSON file, then environment variables (Dialer__Sip__Realm=...).</summary>
+/// <summary>
+/// Configuration as every verb sees it: the JSON file, then environment variables (Dialer__Sip__Realm=...). Nothing
+/// depends on the working directory: without --config the file is /etc/dialer/dialer.json when it exists, else
+/// etc/dialer.json beside the executable (the dist tarball's layout), else none; a relative
+/// Dialer:Secrets:KeyFile is taken relative to the configuration file's folder, or to <see cref="StateDirectory"/>
+/// when no file was read.
+/// </summary>
 public static class DialerConfiguration
 {
-    public const string DefaultPath = "etc/dialer.json";
+    /// <summary>The installed configuration file (`make install`).</summary>
+    public const string InstalledPath = "/etc/dialer/dialer.json";
 
-    public static IConfigurationRoot Load(string path, IDictionary<string, string?>? overrides = null)
+    /// <summary>Where an installed Dialer keeps its state (the secrets key file).</summary>
+    public const string StateDirectory = "/var/lib/dialer";
+
+    /// <summary>The configuration file read when --config is not given; null when there is none.</summary>
+    public static string? DefaultPath()
     {
-        if (path != DefaultPath && !File.Exists(path))
+        if (File.Exists(InstalledPath))
+        {
+            return InstalledPath;
+        }
+        var beside = Path.Combine(AppContext.BaseDirectory, "etc", "dialer.json");
+        return File.Exists(beside) ? beside : null;
+    }
+
+    /// <param name="path">The configuration file, which must exist; null for <see cref="DefaultPath"/>.</param>
+    /// <param name="overrides">Settings that win over the file and the environment (tests).</param>
+    public static IConfigurationRoot Load(string? path, IDictionary<string, string?>? overrides = null)
+    {
+        if (path is not null && !File.Exists(path))
         {
             throw new FileNotFoundException($"configuration file {path} does not exist", path);
         }
-        return new ConfigurationBuilder()
-            .AddJsonFile(Path.GetFullPath(path), optional: true, reloadOnChange: false)
-            .AddEnvironmentVariables()
-            .AddInMemoryCollection(overrides ?? new Dictionary<string, string?>())
-            .Build();
+        var file = path is null ? DefaultPath() : Path.GetFullPath(path);
+        var settings = new Dictionary<string, string?>(overrides ?? new Dictionary<string, string?>());
+        var configuration = Build(file, settings);
+        // The key file is state, not a place in the working directory: anchor a relative path once, here.
+        var keyFile = configuration[KeyFileKey];
+        if (!string.IsNullOrWhiteSpace(keyFile) && !Path.IsPathRooted(keyFile))
+        {
+            var anchor = file is null ? StateDirectory : Path.GetDirectoryName(file)!;
+            settings[KeyFileKey] = Path.GetFullPath(Path.Combine(anchor, keyFile));
+            configuration = Build(file, settings);
+        }
+        return configuration;
+    }
+
+    private const string KeyFileKey = "Dialer:Secrets:KeyFile";
+
+    private static IConfigurationRoot Build(string? file, Dictionary<string, string?> settings)
+    {
+        var builder = new ConfigurationBuilder();
+        if (file is not null)
+        {
+            builder.AddJsonFile(file, optional: false, reloadOnChange: false);
+        }
+        return builder.AddEnvironmentVariables().AddInMemoryCollection(settings).Build();
     }
 
     /// <summary>Binds and validates the Dialer section; throws naming every bad key.</summary>

@@ -34,8 +34,12 @@ public sealed class SecretsOptions
     /// <summary>AES-256 key for trunk secrets, 32 bytes in base64. Wins over <see cref="KeyFile"/>.</summary>
     public string Key { get; set; } = "";
 
-    /// <summary>File holding the key in base64; created with a random key when missing. Relative to the working directory.</summary>
-    public string KeyFile { get; set; } = "var/secrets.key";
+    /// <summary>
+    /// File holding the key in base64. A relative path is relative to the configuration file's folder (or
+    /// /var/lib/dialer without one), never to the working directory. `dialer serve` and `dialer migrate` create it
+    /// with a random key when it is missing and no trunk holds a secret yet; no other verb creates it.
+    /// </summary>
+    public string KeyFile { get; set; } = "secrets.key";
 }
 
 public sealed class SipOptions

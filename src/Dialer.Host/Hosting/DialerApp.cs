@@ -14,10 +14,13 @@ public static class DialerApp
     public static WebApplication Build(IConfiguration configuration, string? bootstrapToken)
     {
         var options = DialerConfiguration.Options(configuration);
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = Directory.GetCurrentDirectory() });
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.Sources.Clear();
         builder.Configuration.AddConfiguration(configuration);
         builder.WebHost.UseUrls(options.Admin.Url);
+        // Under systemd (Type=notify): READY=1 once the host has started, STOPPING=1 on SIGTERM, journal log format.
+        // Elsewhere it does nothing.
+        builder.Services.AddSystemd();
         // Admin bodies are small JSON documents; refuse anything larger early.
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 1024 * 1024);
         builder.Services.AddSingleton<IValidateOptions<DialerOptions>, DialerOptionsValidator>();

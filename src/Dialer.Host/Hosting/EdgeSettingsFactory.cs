@@ -2,8 +2,8 @@ using Dialer.Edge;
 using Dialer.Edge.Calls;
 using Dialer.Edge.Core;
 using Dialer.Edge.Dialogs;
-using Dialer.Peers.Security;
 using Dialer.Host.Configuration;
+using Dialer.Peers.Security;
 using Dialer.Peers.Model;
 using Dialer.Sip.Transport;
 
@@ -142,7 +142,9 @@ public static class EdgeSettingsFactory
         }
         try
         {
-            return DialogToken.DeriveKey(SecretKey.Load(options.Secrets.Key, options.Secrets.KeyFile));
+            // A key not made yet is no configuration error: options are validated before `dialer serve` or `dialer migrate`
+            // creates it, and AddDialerPeers refuses to build a host without one, so this stand-in never signs a dialog.
+            return DialogToken.DeriveKey(SecretKeys.TryLoad(options.Secrets) ?? new byte[32]);
         }
         catch (InvalidOperationException error)
         {

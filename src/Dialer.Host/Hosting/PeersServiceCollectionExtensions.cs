@@ -14,7 +14,10 @@ public static class PeersServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(options);
         var database = new PeerDatabase(options.Database.ConnectionString);
         services.AddSingleton(database);
-        services.AddSingleton(new SecretProtector(SecretKey.Load(options.Secrets.Key, options.Secrets.KeyFile)));
+        // `dialer serve` made or checked the key before building the host (SecretKeys.LoadOrCreateAsync); never create one here.
+        var key = SecretKeys.TryLoad(options.Secrets)
+            ?? throw new InvalidOperationException($"the secrets key is missing: set Dialer:Secrets:Key or provide {options.Secrets.KeyFile}");
+        services.AddSingleton(new SecretProtector(key));
         services.AddSingleton<PeerRepository>();
         services.AddSingleton(new PeerDefaults(options.Sip.Realm));
         services.AddSingleton<TrunkStatusBoard>();

@@ -1,0 +1,90 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using NUnit.Framework;
+
+namespace Dialer.Host.Tests;
+
+/// <summary>etc/dialer.bash-completion is valid bash and offers only verbs and options the executable has.</summary>
+public sealed partial class CliCompletionTests
+{
+    private static readonly string s_script = Path.Combine(Root(), "etc", "dialer.bash-completion");
+
+    [Test]
+    public async Task CompletionScript_IsValidBash()
+    {
+        var check = await BashAsync("-n", s_script);
+        Assert.That(check.ExitCode, Is.Zero, check.Error);
+    }
+
+    [Test]
+    public async Task EveryVerbInTheCompletion_IsInDialerHelp()
+    {
+        var script = await File.ReadAllTextAsync(s_script);
+        var verbs = VerbsLine().Match(script).Groups[1].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        Assert.That(verbs, Does.Contain("registrations").And.Contain("channels").And.Contain("calls"));
+        var help = await DialerCli.RunAsync(new Dictionary<string, string>(), "--help");
+        var listed = HelpCommand().Matches(help.Output).Select(m => m.Groups[1].Value).ToHashSet();
+        Assert.That(verbs, Is.EquivalentTo(listed), "the completion's verbs are exactly `dialer --help`'s commands");
+    }
+
+    [TestCase("", "channels")]
+    [TestCase("phone ", "update")]
+    [TestCase("phone update 1001 --pa", "--password-stdin")]
+    [TestCase("token ", "revoke")]
+    [TestCase("trunk show carrier-a --", "--token-file")]
+    public async Task Completion_OffersTheVerbsAndOptions(string typed, string offered)
+    {
+        var words = ("dialer " + typed).Split(' ');
+        var array = string.Join(' ', words.Select(w => $"'{w}'"));
+        var program = $"source '{s_script}'; COMP_WORDS=({array}); COMP_CWORD={words.Length - 1}; _dialer; printf '%s\\n' \"${{COMPREPLY[@]}}\"";
+        var result = await BashAsync("-c", program);
+        Assert.That(result.ExitCode, Is.Zero, result.Error);
+        Assert.That(result.Output.Split('\n'), Does.Contain(offered));
+    }
+
+    /// <summary>Every option the completion offers for a verb exists in that verb's --help.</summary>
+    [TestCase("phone update", "--active --password-stdin --display-name --codecs --max-contacts --outbound-trunks --caller-id --digest-algorithms")]
+    [TestCase("phone add", "--extension --password-stdin")]
+    [TestCase("trunk show", "--api --token-file --json")]
+    [TestCase("calls", "--api --token-file --json")]
+    public async Task CompletionOptions_ExistInTheVerbsHelp(string verb, string options)
+    {
+        var help = await DialerCli.RunAsync(new Dictionary<string, string>(), [.. verb.Split(' '), "--help"]);
+        foreach (var option in options.Split(' '))
+        {
+            Assert.That(help.Output, Does.Contain(option + " ").Or.Contain(option + "\n"), option);
+        }
+    }
+
+    [GeneratedRegex("local verbs=\"([^\"]+)\"")]
+    private static partial Regex VerbsLine();
+
+    [GeneratedRegex(@"^  ([a-z]+)\s{2,}", RegexOptions.Multiline)]
+    private static partial Regex HelpCommand();
+
+    private static async Task<DialerCli.Result> BashAsync(params string[] args)
+    {
+        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return new DialerCli.Result(process.ExitCode, await output, await error);
+    }
+
+    private static string Root()
+    {
+        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        {
+            if (File.Exists(Path.Combine(folder.FullName, "Dialer.sln")))
+            {
+                return folder.FullName;
+            }
+        }
+        throw new InvalidOperationException("no Dialer.sln above the test binaries");
+    }
+}
