@@ -58,9 +58,8 @@ public sealed partial class EdgeService : IAsyncDisposable
         Ledger = new ChannelLedger(time, settings.MaxChannels, _callLog.Add);
         Dialogs = new DialogTable(new DialogToken(settings.DialogKey), time, settings.MaxCallDuration, settings.MaxDialogs);
         _logger = loggers.CreateLogger<EdgeService>();
-        Flood = new FloodGuard(settings.Flood,
-            address => settings.DialerAcl.Any(cidr => cidr.Contains(address)) || peers.Current.TrunkForSource(address) is not null,
-            time, loggers.CreateLogger<FloodGuard>());
+        var callers = new CallerClassifier(settings, peers, Location);
+        Flood = new FloodGuard(settings.Flood, callers.IsConfigured, time, loggers.CreateLogger<FloodGuard>());
         _dialogStore = new DialogStore(database);
         _dialogWriter = new DialogWriter(_dialogStore, time, loggers.CreateLogger<DialogWriter>());
         Dialogs.Changed += _dialogWriter.Changed;

@@ -1,3 +1,4 @@
+using System.Net;
 using Dialer.Edge.Location;
 using Dialer.Peers.Snapshot;
 using Dialer.Sip.Transport;
@@ -22,13 +23,10 @@ public sealed class CallerClassifier(EdgeSettings settings, PeerSnapshotSource p
 {
     public Caller Classify(SipEndpoint source)
     {
-        var address = source.Address.Address.IsIPv4MappedToIPv6 ? source.Address.Address.MapToIPv4() : source.Address.Address;
-        foreach (var cidr in settings.DialerAcl)
+        var address = Normal(source.Address.Address);
+        if (IsDialer(address))
         {
-            if (cidr.Contains(address))
-            {
-                return Caller.Dialer;
-            }
+            return Caller.Dialer;
         }
         if (peers.Current.TrunkForSource(address) is not null)
         {
@@ -36,4 +34,25 @@ public sealed class CallerClassifier(EdgeSettings settings, PeerSnapshotSource p
         }
         return location.HasSource(address) ? Caller.Phone : Caller.Stranger;
     }
+
+    /// <summary>Dialers and carriers: sources the operator configured, which flood limits never block.</summary>
+    public bool IsConfigured(IPAddress address)
+    {
+        address = Normal(address);
+        return IsDialer(address) || peers.Current.TrunkForSource(address) is not null;
+    }
+
+    private bool IsDialer(IPAddress address)
+    {
+        foreach (var cidr in settings.DialerAcl)
+        {
+            if (cidr.Contains(address))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static IPAddress Normal(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
 }

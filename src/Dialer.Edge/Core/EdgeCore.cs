@@ -28,10 +28,11 @@ public sealed partial class EdgeCore(EdgeHandlers handlers, DialogGuard guard, D
     /// <summary>Stop taking new work: new requests get 503 with Retry-After while transactions in progress finish.</summary>
     public void Drain() => _draining = true;
 
-    public bool Screen(SipMessage request, SipEndpoint source)
+    public bool Screen(SipMessage request, SipEndpoint source, out object? screening)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var refusal = Refusal(request, source);
+        var refusal = Refusal(request, source, out var screened);
+        screening = screened;
         if (refusal is { } answer)
         {
             if (answer.Status > 0)
@@ -43,9 +44,10 @@ public sealed partial class EdgeCore(EdgeHandlers handlers, DialogGuard guard, D
         return true;
     }
 
-    /// <summary>What to answer statelessly, or null to serve the request in a transaction.</summary>
-    private StatelessAnswer? Refusal(SipMessage request, SipEndpoint source)
+    /// <summary>What to answer statelessly, or null to serve the request in a transaction with what was learnt here.</summary>
+    private StatelessAnswer? Refusal(SipMessage request, SipEndpoint source, out Screened? screened)
     {
+        screened = null;
         if (request.MaxForwards == 0)
         {
             return new(483, "Too Many Hops");
@@ -68,9 +70,10 @@ public sealed partial class EdgeCore(EdgeHandlers handlers, DialogGuard guard, D
         {
             return new(420, "Bad Extension", $"Unsupported: {proxyRequired}");
         }
-        switch (guard.Check(request, source, out _))
+        switch (guard.Check(request, source, out var route))
         {
             case RouteVerdict.Relay:
+                screened = new Screened(route, null);
                 return null;
             case RouteVerdict.Forbidden:
                 return new(403, "Forbidden");
@@ -92,12 +95,18 @@ public sealed partial class EdgeCore(EdgeHandlers handlers, DialogGuard guard, D
             // An in-dialog request that names no dialog of ours (RFC 3261 §12.2.2).
             return new(481, "Call/Transaction Does Not Exist");
         }
-        if (callers.Classify(source) == Caller.Stranger)
+        var caller = callers.Classify(source);
+        if (caller == Caller.Stranger)
         {
             LogStranger(logger, request.Method, source);
             return new(403, "Forbidden");
         }
-        return request.Method == SipMethod.Invite ? null : new(403, "Forbidden: Not Relayed");
+        if (request.Method != SipMethod.Invite)
+        {
+            return new(403, "Forbidden: Not Relayed");
+        }
+        screened = new Screened(null, caller);
+        return null;
     }
 
     /// <summary>The transaction table is full (Edge:MaxTransactions): one stateless 503, so the caller retries later.</summary>
@@ -123,7 +132,8 @@ public sealed partial class EdgeCore(EdgeHandlers handlers, DialogGuard guard, D
                 await Responder.RespondAsync(transaction, 503, "Service Unavailable", "Retry-After: 5", "Reason: SIP;cause=503;text=\"shutting down\"");
                 return;
             }
-            if (guard.Check(request, source, out var route) == RouteVerdict.Relay)
+            var screened = transaction.Screening as Screened;
+            if (screened?.Route is { } route)
             {
                 await handlers.InDialog.RelayAsync(transaction, request, source, route);
                 return;
@@ -134,7 +144,7 @@ public sealed partial class EdgeCore(EdgeHandlers handlers, DialogGuard guard, D
                     await handlers.Registrar.HandleAsync(transaction, request, source);
                     break;
                 case SipMethod.Invite:
-                    await InviteAsync(transaction, request, source);
+                    await InviteAsync(transaction, request, source, screened?.Caller ?? callers.Classify(source));
                     break;
                 case SipMethod.Cancel:
                     await CancelAsync(transaction, request, source);
@@ -157,11 +167,10 @@ public sealed partial class EdgeCore(EdgeHandlers handlers, DialogGuard guard, D
     }
 
     /// <summary>A new call: dialers by ACL, carriers by trunk ACL (extensions only), phones after a 407 digest challenge.</summary>
-    private async Task InviteAsync(ServerTransaction transaction, SipMessage invite, SipEndpoint source)
+    private async Task InviteAsync(ServerTransaction transaction, SipMessage invite, SipEndpoint source, Caller caller)
     {
         // RFC 3261 §16.2: a proxy sends 100 Trying at once so the caller stops retransmitting.
         await Responder.RespondAsync(transaction, 100, "Trying");
-        var caller = callers.Classify(source);
         Dialer.Peers.Model.Phone? phone = null;
         if (caller == Caller.Phone && (phone = await handlers.Gate.AuthenticateAsync(transaction, invite, source, extension: null)) is null)
         {
@@ -230,6 +239,9 @@ public sealed partial class EdgeCore(EdgeHandlers handlers, DialogGuard guard, D
     }
 
     private static bool HasToTag(SipMessage request) => request.TryGetTo(out var to) && !to.Tag(request.Span).IsEmpty;
+
+    /// <summary>What <see cref="Screen"/> found: the dialog an in-dialog request belongs to, or who sent a new INVITE.</summary>
+    private sealed record Screened(DialogRoute? Route, Caller? Caller);
 
     private readonly record struct StatelessAnswer(int Status, string Reason, params string[] Headers);
 

@@ -65,7 +65,7 @@ public sealed class Dialog
     public CallRecord? Record { get; init; }
 
     /// <summary>The INVITE's server transaction key while the dialog is early (CANCEL matching).</summary>
-    public Dialer.Sip.Transactions.TransactionKey? InviteKey { get; init; }
+    public Dialer.Sip.Transactions.TransactionKey? InviteKey { get; internal set; }
 
     internal ITimer? Timer { get; set; }
 

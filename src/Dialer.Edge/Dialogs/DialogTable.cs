@@ -49,16 +49,8 @@ public sealed class DialogTable(DialogToken token, TimeProvider time, TimeSpan m
             return null;
         }
         var id = DialogToken.NewId();
-        var dialog = new Dialog(id, token.Issue(id, start.CallId.Span), Encoding.ASCII.GetString(start.CallId.Span), start.CallerTag, start.Kind,
-            start.Caller, time.GetUtcNow())
-        {
-            Trunk = start.Trunk,
-            Campaign = start.Campaign,
-            Number = start.Number,
-            Lease = start.Lease,
-            Record = start.Record,
-            InviteKey = start.InviteKey,
-        };
+        var dialog = Build(id, start, time.GetUtcNow());
+        dialog.InviteKey = start.InviteKey;
         _dialogs[id] = dialog;
         if (start.InviteKey is { } key)
         {
@@ -77,15 +69,7 @@ public sealed class DialogTable(DialogToken token, TimeProvider time, TimeSpan m
         ArgumentNullException.ThrowIfNull(start);
         ArgumentNullException.ThrowIfNull(legs);
         Interlocked.Increment(ref _count);
-        var dialog = new Dialog(id, token.Issue(id, start.CallId.Span), Encoding.ASCII.GetString(start.CallId.Span), start.CallerTag, start.Kind,
-            start.Caller, start.Record?.SetupAt ?? time.GetUtcNow())
-        {
-            Trunk = start.Trunk,
-            Campaign = start.Campaign,
-            Number = start.Number,
-            Lease = start.Lease,
-            Record = start.Record,
-        };
+        var dialog = Build(id, start, start.Record?.SetupAt ?? time.GetUtcNow());
         foreach (var (tag, callee) in legs)
         {
             dialog.RestoreLeg(tag, callee, confirmedAt);
@@ -95,6 +79,16 @@ public sealed class DialogTable(DialogToken token, TimeProvider time, TimeSpan m
         Arm(dialog, left > TimeSpan.Zero ? left : TimeSpan.Zero);
         return dialog;
     }
+
+    private Dialog Build(string id, DialogStart start, DateTimeOffset startedAt) =>
+        new(id, token.Issue(id, start.CallId.Span), Encoding.ASCII.GetString(start.CallId.Span), start.CallerTag, start.Kind, start.Caller, startedAt)
+        {
+            Trunk = start.Trunk,
+            Campaign = start.Campaign,
+            Number = start.Number,
+            Lease = start.Lease,
+            Record = start.Record,
+        };
 
     private void Arm(Dialog dialog, TimeSpan due)
     {

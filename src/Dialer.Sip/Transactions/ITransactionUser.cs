@@ -8,9 +8,15 @@ public interface ITransactionUser
 {
     /// <summary>
     /// A new request, before any transaction state exists for it: false when the TU answered it statelessly (or dropped
-    /// it) and no transaction is to be kept, as for strangers and requests naming no dialog of ours.
+    /// it) and no transaction is to be kept, as for strangers and requests naming no dialog of ours. What the TU learnt
+    /// while screening (who sent it, which dialog it belongs to) comes back as <see cref="ServerTransaction.Screening"/>,
+    /// so it is worked out once per request.
     /// </summary>
-    bool Screen(SipMessage request, SipEndpoint source) => true;
+    bool Screen(SipMessage request, SipEndpoint source, out object? screening)
+    {
+        screening = null;
+        return true;
+    }
 
     /// <summary>A new request while the transaction table is full: answer it statelessly (503) or drop it; no state is kept.</summary>
     void OnOverloaded(SipMessage request, SipEndpoint source)

@@ -22,6 +22,9 @@ public sealed class ServerTransaction : SipTransaction
     public SipMessage Request { get; }
     /// <summary>Where the request came from (its top Via gets received/rport in our responses).</summary>
     public SipEndpoint Source { get; init; }
+
+    /// <summary>What the transaction user learnt about the request in <see cref="ITransactionUser.Screen"/>, if anything.</summary>
+    public object? Screening { get; init; }
     /// <summary>Whether our responses fill rport= even when the request did not ask (RFC 3581 forced).</summary>
     public bool ForceRport => Context.ForceRport;
     public bool IsInvite => Request.Method == SipMethod.Invite;

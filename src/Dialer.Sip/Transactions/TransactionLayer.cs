@@ -50,7 +50,7 @@ public sealed class TransactionLayer(TransactionContext context, ClientTransacti
             existing.OnRetransmission();
             return;
         }
-        if (!user.Screen(request, source))
+        if (!user.Screen(request, source, out var screening))
         {
             return;
         }
@@ -59,7 +59,7 @@ public sealed class TransactionLayer(TransactionContext context, ClientTransacti
             user.OnOverloaded(request, source);
             return;
         }
-        var transaction = new ServerTransaction(key, ResponseDestination.For(request, source, context.ForceRport), request, context) { Source = source };
+        var transaction = new ServerTransaction(key, ResponseDestination.For(request, source, context.ForceRport), request, context) { Source = source, Screening = screening };
         if (!_servers.TryAdd(key, transaction))
         {
             _servers[key].OnRetransmission();
