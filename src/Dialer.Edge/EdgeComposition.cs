@@ -69,6 +69,8 @@ public static class EdgeComposition
             gate);
         var core = new EdgeCore(handlers, new DialogGuard(addresses, parts.Dialogs), parts.Dialogs, new CallerClassifier(settings, parts.Peers, parts.Location),
             new StatelessResponder(sender, settings.ForceRport), parts.Peers, addresses, loggers.CreateLogger<EdgeCore>());
+        var hangup = new DialogHangup(clients, addresses, parts.Dialogs, loggers.CreateLogger<DialogHangup>());
+        parts.Dialogs.TimedOut += hangup.Hangup;
         var keepalive = new NatKeepalive(parts.Location, clients, addresses, settings, time, loggers.CreateLogger<NatKeepalive>());
         return (new TransactionLayer(context, clients, core), core, keepalive);
     }

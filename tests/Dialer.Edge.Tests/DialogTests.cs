@@ -159,4 +159,29 @@ public sealed class DialogTests
             Record = record,
         })!;
     }
+
+    [Test]
+    public void StoredRow_BringsBackEachSidesPath_AndTheCSeqs()
+    {
+        var (table, ledger, _) = Table();
+        var dialog = table.TryCreate(new DialogStart(s_callId, "from-dialer", DialogKind.Extension, new DialogParty(s_dialer, s_dialer)) { CSeq = 7 })!;
+        var towardsCaller = new DialogPath("sip:dialer@192.0.2.1:5070", "<sip:5551234@edge>;tag=callee", "\"Dialer\" <sip:d@x>;tag=from-dialer",
+            ["<sip:proxy-a;lr>", "<sip:proxy-b;lr>"]);
+        var towardsCallee = new DialogPath("sip:carrier@198.51.100.7", "<sip:d@x>;tag=from-dialer", "<sip:5551234@edge>;tag=callee", []);
+        dialog.OnCalleeResponse("callee", new DialogParty(s_carrier, s_carrier), confirmed: true, DateTimeOffset.UtcNow, (towardsCaller, towardsCallee));
+        dialog.Saw(DialogSide.Callee, dialog.Legs[0], 4);
+        var row = DialogRecords.ToRow(dialog);
+
+        var (restoredTable, _, _) = Table();
+        Assert.That(DialogRecords.Restore(row, restoredTable, ledger, new Dialer.Peers.Snapshot.PeerSnapshot(1, [], [], [])), Is.True);
+        var restored = restoredTable.Find(dialog.Id)!;
+        var leg = restored.Legs.Single();
+        Assert.That(leg.Paths!.Value.TowardsCaller.Uri, Is.EqualTo(towardsCaller.Uri));
+        Assert.That(leg.Paths!.Value.TowardsCaller.To, Is.EqualTo(towardsCaller.To));
+        Assert.That(leg.Paths!.Value.TowardsCaller.Route, Is.EqualTo(towardsCaller.Route));
+        Assert.That(leg.Paths!.Value.TowardsCallee.From, Is.EqualTo(towardsCallee.From));
+        Assert.That(leg.Paths!.Value.TowardsCallee.Route, Is.Empty);
+        Assert.That(restored.NextCSeq(DialogSide.Callee, leg), Is.EqualTo(8), "after the caller's INVITE CSeq 7");
+        Assert.That(restored.NextCSeq(DialogSide.Caller, leg), Is.EqualTo(5), "after the callee's CSeq 4");
+    }
 }

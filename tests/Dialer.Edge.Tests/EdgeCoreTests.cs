@@ -106,13 +106,55 @@ public sealed class EdgeCoreTests
     }
 
     [Test]
-    public async Task DialogTimeout_EndsAnAnsweredCall_OnTheClock()
+    public async Task DialogTimeout_ByesBothSides_AndFreesTheChannelOnlyWhenTheCarrierAnswers()
     {
         using var edge = new EdgeHarness(Carrier());
         await edge.ReceiveAsync(Invite(s_dialer, "sip:95551234@192.0.2.1", "c5"), s_dialer);
         await edge.ReceiveAsync(Ok(edge.SentTo(s_carrier)[0]), s_carrier);
         Assert.That(edge.Ledger.ViewOf("carrier")!.InUse, Is.EqualTo(1));
+        var (toCarrier, toDialer) = (edge.SentTo(s_carrier).Count, edge.SentTo(s_dialer).Count);
+
         edge.Clock.Advance(edge.Settings.MaxCallDuration + TimeSpan.FromSeconds(1));
+        await Task.Delay(50);
+
+        var carrierBye = edge.SentTo(s_carrier).Skip(toCarrier).Single(m => m.StartsWith("BYE ", StringComparison.Ordinal));
+        Assert.That(carrierBye, Does.StartWith($"BYE sip:carrier@{s_carrier.Address} SIP/2.0"), "to the carrier's Contact");
+        Assert.That(SipText.Header(carrierBye, "From"), Does.EndWith("tag=caller"));
+        Assert.That(SipText.Header(carrierBye, "To"), Does.EndWith("tag=callee"));
+        Assert.That(SipText.Header(carrierBye, "CSeq"), Is.EqualTo("2 BYE"), "the caller's CSeq after its INVITE");
+        Assert.That(SipText.Header(carrierBye, "Call-ID"), Is.EqualTo("c5"));
+        var dialerBye = edge.SentTo(s_dialer).Skip(toDialer).Single(m => m.StartsWith("BYE ", StringComparison.Ordinal));
+        Assert.That(dialerBye, Does.StartWith($"BYE sip:dialer@{s_dialer.Address} SIP/2.0"), "to the dialer's Contact");
+        Assert.That(SipText.Header(dialerBye, "From"), Does.EndWith("tag=callee"), "as the carrier would send it");
+        Assert.That(SipText.Header(dialerBye, "To"), Does.EndWith("tag=caller"));
+        Assert.That(edge.Ledger.ViewOf("carrier")!.InUse, Is.EqualTo(1), "the carrier still holds the call until it answers the BYE");
+
+        await edge.ReceiveAsync(Answer(carrierBye), s_carrier);
         Assert.That(edge.Ledger.ViewOf("carrier")!.InUse, Is.Zero);
+        Assert.That(edge.Dialogs.Count, Is.Zero);
     }
+
+    [Test]
+    public async Task DialogTimeout_ACarrierThatNeverAnswersTheBye_StillGetsItsChannelBack()
+    {
+        using var edge = new EdgeHarness(Carrier());
+        await edge.ReceiveAsync(Invite(s_dialer, "sip:95551234@192.0.2.1", "c6"), s_dialer);
+        await edge.ReceiveAsync(Ok(edge.SentTo(s_carrier)[0]), s_carrier);
+        edge.Clock.Advance(edge.Settings.MaxCallDuration + TimeSpan.FromSeconds(1));
+        await Task.Delay(50);
+        Assert.That(edge.Ledger.ViewOf("carrier")!.InUse, Is.EqualTo(1));
+        for (var i = 0; i < 70 && edge.Ledger.ViewOf("carrier")!.InUse > 0; i++)
+        {
+            edge.Clock.Advance(TimeSpan.FromSeconds(1)); // Timer E retransmits, then Timer F (32 s) gives up on the BYE
+            await Task.Delay(5);
+        }
+        Assert.That(edge.Ledger.ViewOf("carrier")!.InUse, Is.Zero);
+        Assert.That(edge.SentTo(s_carrier).Count(m => m.StartsWith("BYE ", StringComparison.Ordinal)), Is.GreaterThan(1), "retransmitted over UDP");
+    }
+
+    /// <summary>A 200 to a request the edge sent: its Vias, From, To, Call-ID and CSeq copied.</summary>
+    private static string Answer(string request) =>
+        "SIP/2.0 200 OK\r\n" + string.Concat(SipText.Headers(request, "Via").Select(v => $"Via: {v}\r\n"))
+        + $"From: {SipText.Header(request, "From")}\r\nTo: {SipText.Header(request, "To")}\r\nCall-ID: {SipText.Header(request, "Call-ID")}\r\n"
+        + $"CSeq: {SipText.Header(request, "CSeq")}\r\nContent-Length: 0\r\n\r\n";
 }

@@ -64,7 +64,9 @@ internal sealed class CallFork(ServerTransaction inbound, ClientTransactions lay
         if (status < 300 && response.TryGetTo(out var to) && !to.Tag(response.Span).IsEmpty)
         {
             var party = new DialogParty(branch.Destination, branch.Destination);
-            confirmed = dialog.OnCalleeResponse(System.Text.Encoding.UTF8.GetString(to.Tag(response.Span).Of(response.Span)), party, status >= 200, time.GetUtcNow());
+            var paths = status >= 200 ? DialogPath.Of(inbound.Request, response, dialog.Token) : null;
+            confirmed = dialog.OnCalleeResponse(System.Text.Encoding.UTF8.GetString(to.Tag(response.Span).Of(response.Span)), party, status >= 200,
+                time.GetUtcNow(), paths);
         }
         lock (_gate)
         {

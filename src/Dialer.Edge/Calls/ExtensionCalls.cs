@@ -66,6 +66,7 @@ public sealed class ExtensionCalls(EdgeSettings settings, LocationService locati
         {
             Number = phone.Extension,
             InviteKey = transaction.Key,
+            CSeq = invite.TryGetCSeq(out var cseq) ? cseq.Number : 0,
         });
         if (dialog is null)
         {

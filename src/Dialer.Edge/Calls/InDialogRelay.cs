@@ -18,6 +18,10 @@ public sealed class InDialogRelay(ClientTransactions transactions, Forwarder for
         ArgumentNullException.ThrowIfNull(transaction);
         ArgumentNullException.ThrowIfNull(request);
         var destination = route.Destination;
+        if (request.TryGetCSeq(out var cseq))
+        {
+            route.Dialog.Saw(route.From, route.Leg, cseq.Number);
+        }
         var bytes = forwarder.Request(request, source, destination, ForwardChanges.None);
         // A BYE's channel returns only when the other side has answered it (or never will: timeout, transport error).
         // Releasing once the BYE is merely sent would let a new INVITE overtake a BYE lost on UDP and retransmitted,

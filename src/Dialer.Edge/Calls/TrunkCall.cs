@@ -165,7 +165,8 @@ internal sealed class TrunkCall(TrunkCallServices services, ServerTransaction in
         }
         var tag = Encoding.UTF8.GetString(to.Tag(response.Span).Of(response.Span));
         var callee = new DialogParty(_destination, Destinations.ForContact(response, _destination));
-        if (dialog.OnCalleeResponse(tag, callee, confirmed: status >= 200, services.Time.GetUtcNow()))
+        var paths = status >= 200 ? DialogPath.Of(invite, response, dialog.Token) : null;
+        if (dialog.OnCalleeResponse(tag, callee, confirmed: status >= 200, services.Time.GetUtcNow(), paths))
         {
             lock (_gate)
             {

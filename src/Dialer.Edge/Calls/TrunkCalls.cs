@@ -133,6 +133,7 @@ public sealed partial class TrunkCalls
             Lease = lease,
             Record = record,
             InviteKey = transaction.Key,
+            CSeq = invite.TryGetCSeq(out var cseq) ? cseq.Number : 0,
         });
         record.DialogId = dialog?.Id;
         return dialog;

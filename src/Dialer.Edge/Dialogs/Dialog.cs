@@ -40,6 +40,8 @@ public sealed class Dialog
         CreatedAt = createdAt;
     }
 
+    internal uint InitialCSeq { init => CallerCSeq = value; }
+
     public string Id { get; }
     /// <summary>The signed token that goes in the edge's Record-Route for this dialog.</summary>
     public string Token { get; }
@@ -69,6 +71,12 @@ public sealed class Dialog
 
     internal ITimer? Timer { get; set; }
 
+    /// <summary>The highest CSeq the caller has used in this dialog (its INVITE's to begin with).</summary>
+    public uint CallerCSeq { get; private set; }
+
+    /// <summary>The dialog timeout fired and the edge is sending its BYEs; the dialog ends when they are answered.</summary>
+    internal bool HangingUp { get; set; }
+
     public IReadOnlyList<DialogLeg> Legs
     {
         get
@@ -82,7 +90,8 @@ public sealed class Dialog
 
     /// <summary>A response with a To tag from a callee (RFC 3261 §12.1: early on 1xx, confirmed on 2xx): its leg, added or updated.</summary>
     /// <returns>True when this response confirmed the dialog for the first time.</returns>
-    public bool OnCalleeResponse(string toTag, DialogParty callee, bool confirmed, DateTimeOffset now)
+    public bool OnCalleeResponse(string toTag, DialogParty callee, bool confirmed, DateTimeOffset now,
+        (DialogPath TowardsCaller, DialogPath TowardsCallee)? paths = null)
     {
         lock (_gate)
         {
@@ -105,10 +114,38 @@ public sealed class Dialog
                 return false;
             }
             leg.Confirmed = true;
+            leg.Paths = paths;
             var first = State == DialogState.Early;
             State = DialogState.Confirmed;
             ConfirmedAt ??= now;
             return first;
+        }
+    }
+
+    /// <summary>An in-dialog request from <paramref name="side"/> on <paramref name="leg"/> with this CSeq passed (RFC 3261 §12.2.1.1).</summary>
+    public void Saw(DialogSide side, DialogLeg leg, uint cseq)
+    {
+        ArgumentNullException.ThrowIfNull(leg);
+        lock (_gate)
+        {
+            if (side == DialogSide.Caller)
+            {
+                CallerCSeq = Math.Max(CallerCSeq, cseq);
+            }
+            else
+            {
+                leg.CSeq = Math.Max(leg.CSeq, cseq);
+            }
+        }
+    }
+
+    /// <summary>The CSeq for a request the edge sends towards the callee (as the caller) or the caller (as that leg's callee).</summary>
+    public uint NextCSeq(DialogSide towards, DialogLeg leg)
+    {
+        ArgumentNullException.ThrowIfNull(leg);
+        lock (_gate)
+        {
+            return towards == DialogSide.Callee ? ++CallerCSeq : ++leg.CSeq;
         }
     }
 
@@ -166,11 +203,12 @@ public sealed class Dialog
     }
 
     /// <summary>A confirmed leg read back after a restart.</summary>
-    internal void RestoreLeg(string tag, DialogParty callee, DateTimeOffset? confirmedAt)
+    internal void RestoreLeg(string tag, DialogParty callee, DateTimeOffset? confirmedAt, (DialogPath, DialogPath)? paths, uint callerCSeq, uint calleeCSeq)
     {
         lock (_gate)
         {
-            _legs.Add(new DialogLeg(tag, callee) { Confirmed = true });
+            _legs.Add(new DialogLeg(tag, callee) { Confirmed = true, Paths = paths, CSeq = calleeCSeq });
+            CallerCSeq = Math.Max(CallerCSeq, callerCSeq);
             State = DialogState.Confirmed;
             ConfirmedAt ??= confirmedAt;
         }
@@ -213,4 +251,8 @@ public sealed class DialogLeg(string tag, DialogParty party)
     public DialogParty Party { get; internal set; } = party;
     public bool Confirmed { get; internal set; }
     public bool Ended { get; internal set; }
+    /// <summary>How the edge reaches each side of this leg itself (recorded when it was confirmed).</summary>
+    public (DialogPath TowardsCaller, DialogPath TowardsCallee)? Paths { get; internal set; }
+    /// <summary>The highest CSeq this callee has used in the dialog.</summary>
+    public uint CSeq { get; internal set; }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text;
 using Dialer.Edge.Trunks;
@@ -15,9 +16,18 @@ public static class DialogRecords
     {
         ArgumentNullException.ThrowIfNull(dialog);
         var legs = new StringBuilder();
+        var paths = new StringBuilder();
         foreach (var leg in dialog.Legs.Where(l => l.Confirmed && !l.Ended))
         {
-            legs.Append(leg.Tag).Append('\t').Append(Text(leg.Party.Source)).Append('\t').Append(Text(leg.Party.Target)).Append('\n');
+            legs.Append(leg.Tag).Append('\t').Append(Text(leg.Party.Source)).Append('\t').Append(Text(leg.Party.Target))
+                .Append('\t').Append(leg.CSeq.ToString(CultureInfo.InvariantCulture)).Append('\n');
+            if (leg.Paths is var (towardsCaller, towardsCallee))
+            {
+                paths.Append(leg.Tag);
+                Append(paths, towardsCaller);
+                Append(paths, towardsCallee);
+                paths.Append('\n');
+            }
         }
         return new DialogRow
         {
@@ -32,6 +42,8 @@ public static class DialogRecords
             CallerSource = Text(dialog.Caller.Source),
             CallerTarget = Text(dialog.Caller.Target),
             Legs = legs.ToString(),
+            Paths = paths.Length == 0 ? null : paths.ToString(),
+            CallerCSeq = dialog.CallerCSeq,
             Server = dialog.Record?.Server ?? "",
             SetupAt = dialog.CreatedAt.UtcDateTime,
             AnsweredAt = dialog.ConfirmedAt?.UtcDateTime,
@@ -51,13 +63,15 @@ public static class DialogRecords
         {
             return false;
         }
-        var legs = new List<(string, DialogParty)>();
+        var paths = ReadPaths(row.Paths);
+        var legs = new List<RestoredLeg>();
         foreach (var line in row.Legs.Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
             var parts = line.Split('\t');
-            if (parts.Length == 3 && TryParse(parts[1], out var source) && TryParse(parts[2], out var target))
+            if (parts.Length is 3 or 4 && TryParse(parts[1], out var source) && TryParse(parts[2], out var target))
             {
-                legs.Add((parts[0], new DialogParty(source, target)));
+                var cseq = parts.Length == 4 && uint.TryParse(parts[3], CultureInfo.InvariantCulture, out var seen) ? seen : 0;
+                legs.Add(new RestoredLeg(parts[0], new DialogParty(source, target), paths.GetValueOrDefault(parts[0]), cseq));
             }
         }
         var trunk = row.Trunk is not null && peers.Trunks.TryGetValue(row.Trunk, out var known) ? known : null;
@@ -92,9 +106,48 @@ public static class DialogRecords
             Number = row.Number,
             Lease = lease,
             Record = record,
+            CSeq = row.CallerCSeq,
         };
         table.Restore(row.Id, start, Utc(row.ExpiresAt), legs, row.AnsweredAt is { } at ? Utc(at) : null);
         return true;
+    }
+
+    /// <summary>A path as tab-separated fields: target, From, To, the number of routes, the routes.</summary>
+    private static void Append(StringBuilder text, DialogPath path)
+    {
+        text.Append('\t').Append(path.Uri).Append('\t').Append(path.From).Append('\t').Append(path.To)
+            .Append('\t').Append(path.Route.Count.ToString(CultureInfo.InvariantCulture));
+        foreach (var route in path.Route)
+        {
+            text.Append('\t').Append(route);
+        }
+    }
+
+    private static Dictionary<string, (DialogPath, DialogPath)> ReadPaths(string? text)
+    {
+        var paths = new Dictionary<string, (DialogPath, DialogPath)>(StringComparer.Ordinal);
+        foreach (var line in (text ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var fields = line.Split('\t');
+            var at = 1;
+            if (ReadPath(fields, ref at) is { } towardsCaller && ReadPath(fields, ref at) is { } towardsCallee)
+            {
+                paths[fields[0]] = (towardsCaller, towardsCallee);
+            }
+        }
+        return paths;
+    }
+
+    private static DialogPath? ReadPath(string[] fields, ref int at)
+    {
+        if (fields.Length < at + 4 || !int.TryParse(fields[at + 3], CultureInfo.InvariantCulture, out var routes) || routes < 0
+            || fields.Length < at + 4 + routes)
+        {
+            return null;
+        }
+        var path = new DialogPath(fields[at], fields[at + 1], fields[at + 2], fields[(at + 4)..(at + 4 + routes)]);
+        at += 4 + routes;
+        return path;
     }
 
     private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));

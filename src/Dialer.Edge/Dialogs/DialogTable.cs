@@ -16,7 +16,12 @@ public sealed record DialogStart(ReadOnlyMemory<byte> CallId, string CallerTag, 
     public string Number { get; init; } = "";
     public ChannelLease? Lease { get; init; }
     public CallRecord? Record { get; init; }
+    /// <summary>The INVITE's CSeq number: the caller's requests in the dialog count up from it.</summary>
+    public uint CSeq { get; init; }
 }
+
+/// <summary>A confirmed callee leg read back after a restart.</summary>
+public sealed record RestoredLeg(string Tag, DialogParty Callee, (DialogPath TowardsCaller, DialogPath TowardsCallee)? Paths, uint CSeq);
 
 /// <summary>Why a dialog ended, for the carrier log's hangup side.</summary>
 public enum DialogEnd { CallerBye, CalleeBye, Cancelled, Failed, Timeout, Restored }
@@ -38,6 +43,16 @@ public sealed class DialogTable(DialogToken token, TimeProvider time, TimeSpan m
 
     /// <summary>Raised after a dialog was confirmed (first 2xx) or ended, for write-behind and the call log.</summary>
     public event Action<Dialog>? Changed;
+
+    /// <summary>
+    /// The dialog timeout fired on a confirmed dialog: the subscriber sends both sides a BYE and ends the dialog when the
+    /// callee's is answered, so the channel returns only once the carrier has let the call go. Without a subscriber, or if
+    /// that takes longer than <see cref="HangupGrace"/>, the dialog ends at once.
+    /// </summary>
+    public event Action<Dialog>? TimedOut;
+
+    /// <summary>How long the BYEs of a timed-out dialog may take (two non-INVITE transactions' Timer F) before it ends anyway.</summary>
+    public static readonly TimeSpan HangupGrace = TimeSpan.FromSeconds(64);
 
     /// <returns>The new early dialog, or null when the table is full (the caller answers 503).</returns>
     public Dialog? TryCreate(DialogStart start)
@@ -64,15 +79,15 @@ public sealed class DialogTable(DialogToken token, TimeProvider time, TimeSpan m
     /// A confirmed dialog read back after a restart, under its stored id (so its token still verifies) with its remaining
     /// time; counted even past the bound, since the call exists whether or not we have room.
     /// </summary>
-    public Dialog Restore(string id, DialogStart start, DateTimeOffset expiresAt, IEnumerable<(string Tag, DialogParty Callee)> legs, DateTimeOffset? confirmedAt)
+    public Dialog Restore(string id, DialogStart start, DateTimeOffset expiresAt, IEnumerable<RestoredLeg> legs, DateTimeOffset? confirmedAt)
     {
         ArgumentNullException.ThrowIfNull(start);
         ArgumentNullException.ThrowIfNull(legs);
         Interlocked.Increment(ref _count);
         var dialog = Build(id, start, start.Record?.SetupAt ?? time.GetUtcNow());
-        foreach (var (tag, callee) in legs)
+        foreach (var leg in legs)
         {
-            dialog.RestoreLeg(tag, callee, confirmedAt);
+            dialog.RestoreLeg(leg.Tag, leg.Callee, confirmedAt, leg.Paths, start.CSeq, leg.CSeq);
         }
         _dialogs[id] = dialog;
         var left = expiresAt - time.GetUtcNow();
@@ -88,12 +103,25 @@ public sealed class DialogTable(DialogToken token, TimeProvider time, TimeSpan m
             Number = start.Number,
             Lease = start.Lease,
             Record = start.Record,
+            InitialCSeq = start.CSeq,
         };
 
     private void Arm(Dialog dialog, TimeSpan due)
     {
         dialog.ExpiresAt = time.GetUtcNow() + due;
-        dialog.Timer = time.CreateTimer(_ => End(dialog, DialogEnd.Timeout), null, due, Timeout.InfiniteTimeSpan);
+        dialog.Timer = time.CreateTimer(_ => Expire(dialog), null, due, Timeout.InfiniteTimeSpan);
+    }
+
+    private void Expire(Dialog dialog)
+    {
+        if (dialog.HangingUp || dialog.State != DialogState.Confirmed || TimedOut is not { } hangup)
+        {
+            End(dialog, DialogEnd.Timeout);
+            return;
+        }
+        dialog.HangingUp = true;
+        dialog.Timer?.Change(HangupGrace, Timeout.InfiniteTimeSpan);
+        hangup(dialog);
     }
 
     public Dialog? Find(string id) => _dialogs.TryGetValue(id, out var dialog) ? dialog : null;

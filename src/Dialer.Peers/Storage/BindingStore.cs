@@ -16,13 +16,13 @@ public sealed class BindingStore(PeerDatabase database)
             return;
         }
         await using var connection = await database.OpenAsync(cancellationToken);
-        await connection.ExecuteAsync("""
+        await BatchInsert.ExecuteAsync(connection, """
             INSERT INTO registrations (extension, contact, protocol, source_ip, source_port, expires_at, q_millis, call_id, cseq, user_agent, registered_at)
-            VALUES (@Extension, @Contact, @Protocol, @SourceIp, @SourcePort, @ExpiresAt, @QMillis, @CallId, @CSeq, @UserAgent, @RegisteredAt)
+            """, """
             ON DUPLICATE KEY UPDATE protocol = VALUES(protocol), source_ip = VALUES(source_ip), source_port = VALUES(source_port),
                 expires_at = VALUES(expires_at), q_millis = VALUES(q_millis), call_id = VALUES(call_id), cseq = VALUES(cseq),
                 user_agent = VALUES(user_agent), registered_at = VALUES(registered_at)
-            """, bindings.Select(Row));
+            """, bindings, Row);
     }
 
     public async Task DeleteAsync(IReadOnlyCollection<(string Extension, string Contact)> bindings, CancellationToken cancellationToken = default)
@@ -48,20 +48,12 @@ public sealed class BindingStore(PeerDatabase database)
             new DateTimeOffset(DateTime.SpecifyKind(r.RegisteredAt, DateTimeKind.Utc)))).ToList();
     }
 
-    private static object Row(Binding binding) => new
-    {
-        binding.Extension,
-        binding.Contact,
-        binding.Protocol,
-        SourceIp = binding.Source.Address.ToString(),
-        SourcePort = binding.Source.Port,
-        ExpiresAt = binding.ExpiresAt.UtcDateTime,
-        binding.QMillis,
-        binding.CallId,
-        binding.CSeq,
-        UserAgent = binding.UserAgent.Length > 255 ? binding.UserAgent[..255] : binding.UserAgent,
-        RegisteredAt = binding.RegisteredAt.UtcDateTime,
-    };
+    private static object?[] Row(Binding binding) =>
+    [
+        binding.Extension, binding.Contact, binding.Protocol, binding.Source.Address.ToString(), binding.Source.Port, binding.ExpiresAt.UtcDateTime,
+        binding.QMillis, binding.CallId, binding.CSeq, binding.UserAgent.Length > 255 ? binding.UserAgent[..255] : binding.UserAgent,
+        binding.RegisteredAt.UtcDateTime,
+    ];
 
     private sealed class BindingRow
     {

@@ -14,26 +14,12 @@ public sealed class CallLogStore(PeerDatabase database)
             return;
         }
         await using var connection = await database.OpenAsync(cancellationToken);
-        await connection.ExecuteAsync("""
+        // What a caller wrote may be longer than the columns: kept as far as they go, never a refused row.
+        await BatchInsert.ExecuteAsync(connection, """
             INSERT INTO call_log (call_id, dialog_id, trunk, server, campaign, number, final_code, final_reason, setup_at, answered_at, ended_at, hangup_side)
-            VALUES (@CallId, @DialogId, @Trunk, @Server, @Campaign, @Number, @FinalCode, @FinalReason, @SetupAt, @AnsweredAt, @EndedAt, @HangupSide)
-            ON DUPLICATE KEY UPDATE ended_at = VALUES(ended_at), hangup_side = VALUES(hangup_side)
-            """, records.Select(r => new
-        {
-            // What a caller wrote may be longer than the columns: kept as far as they go, never a refused row.
-            CallId = Cut(r.CallId, 255),
-            r.DialogId,
-            r.Trunk,
-            Server = Cut(r.Server, 300),
-            Campaign = r.Campaign is null ? null : Cut(r.Campaign, 64),
-            Number = Cut(r.Number, 64),
-            r.FinalCode,
-            FinalReason = r.FinalReason.Length > 255 ? r.FinalReason[..255] : r.FinalReason,
-            SetupAt = r.SetupAt.UtcDateTime,
-            AnsweredAt = r.AnsweredAt?.UtcDateTime,
-            EndedAt = r.EndedAt.UtcDateTime,
-            r.HangupSide,
-        }));
+            """, "ON DUPLICATE KEY UPDATE ended_at = VALUES(ended_at), hangup_side = VALUES(hangup_side)", records, r => [
+            Cut(r.CallId, 255), r.DialogId, r.Trunk, Cut(r.Server, 300), r.Campaign is null ? null : Cut(r.Campaign, 64), Cut(r.Number, 64),
+            r.FinalCode, Cut(r.FinalReason, 255), r.SetupAt.UtcDateTime, r.AnsweredAt?.UtcDateTime, r.EndedAt.UtcDateTime, r.HangupSide]);
     }
 
     private static string Cut(string value, int length) => value.Length > length ? value[..length] : value;

@@ -15,8 +15,11 @@ public sealed record DialogRow
     public string Number { get; init; } = "";
     public required string CallerSource { get; init; }
     public required string CallerTarget { get; init; }
-    /// <summary>One line per confirmed leg: tag, source, target separated by tabs.</summary>
+    /// <summary>One line per confirmed leg: tag, source, target and the callee's CSeq separated by tabs.</summary>
     public string Legs { get; init; } = "";
+    /// <summary>One line per confirmed leg: how the edge itself reaches each side (sql/011_dialog_paths.sql).</summary>
+    public string? Paths { get; init; }
+    public uint CallerCSeq { get; init; }
     public string Server { get; init; } = "";
     public DateTime SetupAt { get; init; }
     public DateTime? AnsweredAt { get; init; }
@@ -35,38 +38,14 @@ public sealed class DialogStore(PeerDatabase database)
         }
         // One statement per batch of rows, not one per row: a busy edge confirms thousands of calls a second.
         await using var connection = await database.OpenAsync(cancellationToken);
-        foreach (var chunk in rows.Chunk(200))
-        {
-            var values = new System.Text.StringBuilder();
-            var parameters = new DynamicParameters();
-            for (var i = 0; i < chunk.Length; i++)
-            {
-                var r = chunk[i];
-                values.Append(i == 0 ? "" : ",").Append(System.Globalization.CultureInfo.InvariantCulture,
-                    $"(@i{i},@c{i},@t{i},@k{i},@tr{i},@ca{i},@r{i},@n{i},@cs{i},@ct{i},@l{i},@s{i},@sa{i},@aa{i},@ea{i})");
-                parameters.Add($"i{i}", r.Id);
-                parameters.Add($"c{i}", r.CallId);
-                parameters.Add($"t{i}", r.CallerTag);
-                parameters.Add($"k{i}", r.Kind);
-                parameters.Add($"tr{i}", r.Trunk);
-                parameters.Add($"ca{i}", r.Campaign);
-                parameters.Add($"r{i}", r.Reserved);
-                parameters.Add($"n{i}", r.Number);
-                parameters.Add($"cs{i}", r.CallerSource);
-                parameters.Add($"ct{i}", r.CallerTarget);
-                parameters.Add($"l{i}", r.Legs);
-                parameters.Add($"s{i}", r.Server);
-                parameters.Add($"sa{i}", r.SetupAt);
-                parameters.Add($"aa{i}", r.AnsweredAt);
-                parameters.Add($"ea{i}", r.ExpiresAt);
-            }
-            await connection.ExecuteAsync($"""
-                INSERT INTO edge_dialogs (id, call_id, caller_tag, kind, trunk, campaign, reserved, number, caller_source, caller_target, legs, server,
-                    setup_at, answered_at, expires_at)
-                VALUES {values}
-                ON DUPLICATE KEY UPDATE legs = VALUES(legs), server = VALUES(server), answered_at = VALUES(answered_at), expires_at = VALUES(expires_at)
-                """, parameters);
-        }
+        await BatchInsert.ExecuteAsync(connection, """
+            INSERT INTO edge_dialogs (id, call_id, caller_tag, kind, trunk, campaign, reserved, number, caller_source, caller_target, legs, server,
+                setup_at, answered_at, expires_at, paths, caller_cseq)
+            """, """
+            ON DUPLICATE KEY UPDATE legs = VALUES(legs), server = VALUES(server), answered_at = VALUES(answered_at), expires_at = VALUES(expires_at),
+                paths = VALUES(paths), caller_cseq = VALUES(caller_cseq)
+            """, rows, r => [r.Id, r.CallId, r.CallerTag, r.Kind, r.Trunk, r.Campaign, r.Reserved, r.Number, r.CallerSource, r.CallerTarget, r.Legs,
+                r.Server, r.SetupAt, r.AnsweredAt, r.ExpiresAt, r.Paths, r.CallerCSeq]);
     }
 
     public async Task DeleteAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default)
@@ -87,7 +66,8 @@ public sealed class DialogStore(PeerDatabase database)
         await connection.ExecuteAsync("DELETE FROM edge_dialogs WHERE expires_at <= @now", new { now = now.UtcDateTime });
         return [.. await connection.QueryAsync<DialogRow>("""
             SELECT id, call_id AS CallId, caller_tag AS CallerTag, kind, trunk, campaign, reserved, number, caller_source AS CallerSource,
-                caller_target AS CallerTarget, legs, server, setup_at AS SetupAt, answered_at AS AnsweredAt, expires_at AS ExpiresAt
+                caller_target AS CallerTarget, legs, server, setup_at AS SetupAt, answered_at AS AnsweredAt, expires_at AS ExpiresAt,
+                paths, caller_cseq AS CallerCSeq
             FROM edge_dialogs ORDER BY setup_at
             """)];
     }

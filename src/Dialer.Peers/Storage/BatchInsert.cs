@@ -1,0 +1,43 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Text;
+using Dapper;
+
+namespace Dialer.Peers.Storage;
+
+/// <summary>
+/// Multi-row INSERTs for the write-behind stores: one statement per chunk of rows instead of Dapper's one statement (and
+/// one round trip, one commit) per element of a list. At thousands of calls a second that is the difference between a
+/// database that idles and one that takes a core.
+/// </summary>
+internal static class BatchInsert
+{
+    public const int ChunkSize = 200;
+
+    /// <summary>
+    /// Runs <c>{head} VALUES (...), (...) {tail}</c> for every chunk of <paramref name="rows"/>; <paramref name="values"/>
+    /// gives one row's values in the column order of <paramref name="head"/>.
+    /// </summary>
+    public static async Task ExecuteAsync<T>(DbConnection connection, string head, string tail, IEnumerable<T> rows, Func<T, object?[]> values)
+    {
+        foreach (var chunk in rows.Chunk(ChunkSize))
+        {
+            var sql = new StringBuilder(head).Append(" VALUES ");
+            var parameters = new DynamicParameters();
+            for (var row = 0; row < chunk.Length; row++)
+            {
+                var columns = values(chunk[row]);
+                sql.Append(row == 0 ? "(" : ",(");
+                for (var column = 0; column < columns.Length; column++)
+                {
+                    var name = string.Create(CultureInfo.InvariantCulture, $"p{row}_{column}");
+                    sql.Append(column == 0 ? "@" : ",@").Append(name);
+                    parameters.Add(name, columns[column]);
+                }
+                sql.Append(')');
+            }
+            sql.Append(' ').Append(tail);
+            await connection.ExecuteAsync(sql.ToString(), parameters);
+        }
+    }
+}
