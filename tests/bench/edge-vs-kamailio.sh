@@ -133,6 +133,11 @@ if [[ "${BENCH_ONLY:-}" != kamailio ]]; then
     Dialer__Admin__Url=http://127.0.0.1:18081 Dialer__Sip__Listen__0=udp:127.0.0.1:5060 Dialer__Sip__Listen__1=tcp:127.0.0.1:5060 \
     Dialer__Edge__DialerAcl__0=127.0.0.1/32 Logging__LogLevel__Default=Warning DIALER_ADMIN_TOKEN=bench
   dotnet "$OUT/dialer/dialer.dll" migrate >&2
+  # Every run starts from an empty edge: no dialogs a previous run left stored (they would be restored, holding
+  # channels, timers and memory), no carrier log, no bindings.
+  port="$(sed -n 's/.*Port=\([0-9]*\).*/\1/p' <<<"$cs")"
+  MYSQL_PWD=dialer "$(command -v mariadb || command -v mysql)" --no-defaults --protocol=TCP -h127.0.0.1 -P"${port:-3307}" -udialer dialer_bench \
+    -e "DELETE FROM edge_dialogs; DELETE FROM call_log; DELETE FROM registrations" >&2
   cat >"$OUT/trunk.json" <<JSON
 {"name":"bench","channelCap":$CAP,"dialPrefix":"1","codecs":["PCMU","PCMA"],
  "servers":[{"host":"127.0.0.1","port":5071,"priority":1},{"host":"127.0.0.1","port":5072,"priority":2}]}
