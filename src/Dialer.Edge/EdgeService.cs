@@ -41,8 +41,9 @@ public sealed partial class EdgeService : IAsyncDisposable
     private TransactionLayer? _layer;
 
     public EdgeService(EdgeSettings settings, PeerRepository repository, PeerDatabase database, PeerSnapshotSource peers, TrunkStatusBoard board,
-        TimeProvider time, ILoggerFactory loggers, IMeterFactory? meters = null)
+        TimeProvider time, ILoggerFactory loggers, IMeterFactory? meters = null, ISipTap? tap = null)
     {
+        _tap = tap;
         _board = board;
         ArgumentNullException.ThrowIfNull(loggers);
         _settings = settings;
@@ -68,6 +69,7 @@ public sealed partial class EdgeService : IAsyncDisposable
     }
 
     private readonly SipMetrics _sipMetrics;
+    private readonly ISipTap? _tap;
 
     /// <summary>The edge's instruments (setup time, live transactions and dialogs, write-behind queues).</summary>
     public EdgeMetrics Metrics { get; }
@@ -113,7 +115,7 @@ public sealed partial class EdgeService : IAsyncDisposable
             _loggers.CreateLogger<EdgeService>().LogWarning("Bindings could not be restored: {Reason}", error.Message);
         }
         await RestoreDialogsAsync(cancellationToken);
-        _transport = new SipTransportHost(Receive, new SipTransportOptions { Time = _time }, _sipMetrics);
+        _transport = new SipTransportHost(Receive, new SipTransportOptions { Time = _time, Tap = _tap }, _sipMetrics);
         _transport.Start(_settings.Listen);
         NatKeepalive keepalive;
         (_layer, _core, keepalive) = EdgeComposition.Compose(new EdgeParts(_settings, _transport, _transport.Bound, _peers, Location, Ledger, Dialogs, _board, _time, _loggers)

@@ -26,10 +26,11 @@ public sealed class OptionsProber : ITransactionUser, IAsyncDisposable
     private readonly TransactionLayer _layer;
     private readonly SipServerLocator _locator;
 
-    public OptionsProber(IEnumerable<SipListenAddress> from, TimeProvider time, IDnsResolver? dns = null)
+    /// <summary>Probes sent from <paramref name="from"/>; a <paramref name="tap"/> (the HEP mirror) sees them and their answers.</summary>
+    public OptionsProber(IEnumerable<SipListenAddress> from, TimeProvider time, IDnsResolver? dns = null, ISipTap? tap = null)
     {
         ArgumentNullException.ThrowIfNull(from);
-        _transport = new SipTransportHost(Receive, new SipTransportOptions { UdpReceiveLoops = 1 });
+        _transport = new SipTransportHost(Receive, new SipTransportOptions { UdpReceiveLoops = 1, Tap = tap });
         _transport.Start(from);
         _layer = new TransactionLayer(new TransactionContext(_transport, time, SipTimers.Default), this);
         _locator = new SipServerLocator(dns ?? new DnsClient(DnsClient.SystemServers(), time, TimeSpan.FromSeconds(2)));

@@ -52,6 +52,9 @@ public sealed class SipOptions
 
     /// <summary>Where the SIP edge listens, "udp:IP:PORT" / "tcp:IP:PORT"; empty means udp and tcp on 127.0.0.1:5060.</summary>
     public List<string> Listen { get; set; } = [];
+
+    /// <summary>HEPv3 mirroring of every SIP message in and out (off by default).</summary>
+    public HepOptions Hep { get; set; } = new();
 }
 
 public sealed class EdgeOptions

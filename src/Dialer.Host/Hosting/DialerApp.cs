@@ -26,6 +26,8 @@ public static class DialerApp
         builder.Services.AddSingleton<IValidateOptions<DialerOptions>, DialerOptionsValidator>();
         builder.Services.AddOptions<DialerOptions>().Bind(configuration.GetSection(DialerOptions.Section)).ValidateOnStart();
         builder.Services.AddDialerPeers(options);
+        // Before the edge: the mirror starts first and stops last, so nothing the edge sends is missed.
+        builder.Services.AddDialerHep(options);
         builder.Services.AddDialerEdge(options);
         builder.Services.AddDialerHealth(options);
         builder.Services.AddDialerAdminApi(bootstrapToken);

@@ -4,6 +4,7 @@ using Dialer.Host.Configuration;
 using Dialer.Peers.Health;
 using Dialer.Peers.Snapshot;
 using Dialer.Peers.Storage;
+using Dialer.Sip.Hep;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Dialer.Host.Hosting;
@@ -20,7 +21,7 @@ public static class EdgeServiceCollectionExtensions
         services.AddSingleton<PeerSnapshotSource>();
         services.AddSingleton(sp => new EdgeService(settings, sp.GetRequiredService<PeerRepository>(), sp.GetRequiredService<PeerDatabase>(),
             sp.GetRequiredService<PeerSnapshotSource>(), sp.GetRequiredService<TrunkStatusBoard>(), sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<IMeterFactory>()));
+            sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<IMeterFactory>(), sp.GetService<HepMirror>()));
         if (options.Edge.Enabled)
         {
             services.AddHostedService<EdgeHostedService>();

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text;
 using Dialer.Sip.Diagnostics;
 using Dialer.Sip.Message;
@@ -11,17 +12,23 @@ namespace Dialer.Sip.Transport;
 /// RFC's status (400/416/505/513, reason naming the fault), drop a broken response, deliver the rest.
 /// Nothing thrown here escapes to a receive loop.
 /// </summary>
-internal sealed class InboundProcessor(Action<SipMessage, SipEndpoint> deliver, ISipSender sender, SipMetrics? metrics = null)
+internal sealed class InboundProcessor(Action<SipMessage, SipEndpoint> deliver, ISipSender sender, SipMetrics? metrics = null, ISipTap? tap = null)
 {
+    private static readonly IPEndPoint s_unknownLocal = new(IPAddress.Any, 0);
+
     private long _malformed;
 
     public long MalformedCount => Interlocked.Read(ref _malformed);
 
-    /// <summary>Handles one complete or invalid parse result. Returns false when the message was refused.</summary>
-    public bool Process(SipMessage message, ParseStatus status, SipEndpoint source)
+    /// <summary>
+    /// Handles one complete or invalid parse result. Returns false when the message was refused. The tap sees it first,
+    /// malformed or not, at <paramref name="local"/> (the socket address it arrived at; unknown when not given).
+    /// </summary>
+    public bool Process(SipMessage message, ParseStatus status, SipEndpoint source, IPEndPoint? local = null)
     {
         try
         {
+            tap?.Capture(source.Protocol, source.Address, local ?? s_unknownLocal, message.Length > 0 ? message.Data.Span : message.Span);
             var fault = status == ParseStatus.Complete ? SipMessageValidator.Validate(message) : message.Fault;
             if (status == ParseStatus.Complete && !fault.IsFault)
             {

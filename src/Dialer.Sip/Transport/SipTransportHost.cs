@@ -30,7 +30,7 @@ public sealed class SipTransportHost : ISipSender, IAsyncDisposable
     {
         _options = options ?? new SipTransportOptions();
         _metrics = metrics;
-        _inbound = new InboundProcessor(onMessage, this, metrics);
+        _inbound = new InboundProcessor(onMessage, this, metrics, _options.Tap);
     }
 
     private readonly SipMetrics? _metrics;
@@ -74,10 +74,20 @@ public sealed class SipTransportHost : ISipSender, IAsyncDisposable
         if (destination.Protocol == SipProtocol.Udp)
         {
             var channel = _udp.Find(c => c.Local.AddressFamily == destination.Address.AddressFamily);
-            return channel is not null && await channel.SendAsync(destination.Address, message, cancellationToken);
+            if (channel is null)
+            {
+                return false;
+            }
+            _options.Tap?.Capture(SipProtocol.Udp, channel.Local, destination.Address, message.Span);
+            return await channel.SendAsync(destination.Address, message, cancellationToken);
         }
         var connection = _connections.TryGetValue(destination.Address, out var existing) ? existing : await ConnectAsync(destination.Address, cancellationToken);
-        return connection is not null && await connection.SendAsync(message, cancellationToken);
+        if (connection is null)
+        {
+            return false;
+        }
+        _options.Tap?.Capture(destination.Protocol, connection.Local, destination.Address, message.Span);
+        return await connection.SendAsync(message, cancellationToken);
     }
 
     private async Task AcceptLoopAsync(Socket listener)

@@ -26,6 +26,9 @@ public sealed record SipTransportOptions
     /// <summary>Inbound TCP connections from one address at most.</summary>
     public int MaxConnectionsPerSource { get; init; } = 1_000;
 
+    /// <summary>Sees every message received and sent, on any transport (the HEP mirror); null costs nothing.</summary>
+    public ISipTap? Tap { get; init; }
+
     /// <summary>The clock of the TCP timeouts (a manual one in tests).</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 }

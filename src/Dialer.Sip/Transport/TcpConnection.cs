@@ -35,10 +35,12 @@ internal sealed class TcpConnection : IAsyncDisposable
         _watch = options.Time.CreateTimer(_ => Watch(), null, check, check);
         socket.NoDelay = true;
         Remote = (IPEndPoint)socket.RemoteEndPoint!;
+        Local = (IPEndPoint)socket.LocalEndPoint!;
         Endpoint = new SipEndpoint(SipProtocol.Tcp, Remote);
     }
 
     public IPEndPoint Remote { get; }
+    public IPEndPoint Local { get; }
     public SipEndpoint Endpoint { get; }
     public Task Completion { get; private set; } = Task.CompletedTask;
 
@@ -205,11 +207,11 @@ internal sealed class TcpConnection : IAsyncDisposable
                     var own = data.Slice(used, consumed).ToArray();
                     var copy = new SipMessage();
                     SipParser.Parse(own, SipFraming.Stream, copy, out _);
-                    _inbound.Process(copy, status, Endpoint);
+                    _inbound.Process(copy, status, Endpoint, Local);
                     used += consumed;
                     break;
                 default:
-                    _inbound.Process(message, status, Endpoint);
+                    _inbound.Process(message, status, Endpoint, Local);
                     return -1;
             }
         }

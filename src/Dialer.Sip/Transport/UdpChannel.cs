@@ -98,7 +98,7 @@ internal sealed class UdpChannel : IAsyncDisposable
             var status = SipParser.Parse(datagram, SipFraming.Datagram, message, out _);
             if (status != ParseStatus.KeepAlive)
             {
-                _inbound.Process(message, status, source);
+                _inbound.Process(message, status, source, Local);
             }
         }
     }
