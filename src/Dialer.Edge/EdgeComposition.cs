@@ -60,7 +60,7 @@ public static class EdgeComposition
         var registrar = new PhoneRegistrar(settings, parts.Location, gate, addresses, time, loggers.CreateLogger<PhoneRegistrar>());
         var handlers = new EdgeHandlers(
             registrar,
-            new TrunkCalls(parts.Peers, parts.Ledger, clients, forwarder, parts.Dialogs, parts.Board, new TrunkResolver(time), time, loggers.CreateLogger<TrunkCalls>())
+            new TrunkCalls(parts.Peers, parts.Ledger, clients, forwarder, parts.Dialogs, parts.Board, new TrunkResolver(new Dialer.Sip.Dns.DnsResolver(settings.Dns, time)), time, loggers.CreateLogger<TrunkCalls>())
             {
                 Metrics = parts.Metrics,
             },

@@ -58,6 +58,9 @@ public sealed record EdgeSettings
     /// </summary>
     public byte[] DialogKey { get; init; } = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
 
+    /// <summary>How trunk servers' names are looked up (Dialer:Sip:Dns).</summary>
+    public Dialer.Sip.Dns.DnsSettings Dns { get; init; } = new();
+
     /// <summary>How often the repository version is checked for a new snapshot.</summary>
     public TimeSpan SnapshotPoll { get; init; } = TimeSpan.FromSeconds(1);
 }

@@ -27,7 +27,13 @@ public sealed class HealthSettings
     /// <summary>How long the database circuit breaker stays open after an outage is detected.</summary>
     public TimeSpan DatabaseBreak { get; init; } = TimeSpan.FromSeconds(15);
 
-    /// <summary>Where probes are sent from: addresses of this host, port 0 for any free one.</summary>
+    /// <summary>How trunk servers' names are looked up (Dialer:Sip:Dns).</summary>
+    public Dialer.Sip.Dns.DnsSettings Dns { get; init; } = new();
+
+    /// <summary>
+    /// Where probes are sent from: addresses of this host, port 0 for any free one. Several are allowed (IPv4 and IPv6,
+    /// UDP and TCP); each probe goes from the first one of the server's transport and address family.
+    /// </summary>
     public IReadOnlyList<SipListenAddress> ProbeFrom { get; init; } =
         [new(SipProtocol.Udp, new IPEndPoint(IPAddress.Loopback, 0)), new(SipProtocol.Tcp, new IPEndPoint(IPAddress.Loopback, 0))];
 }

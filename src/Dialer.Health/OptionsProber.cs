@@ -16,8 +16,10 @@ namespace Dialer.Health;
 
 /// <summary>
 /// Sends SIP OPTIONS to trunk servers from a transport of its own (UDP and TCP, free ports on the configured
-/// addresses), each in a client transaction with a Polly timeout of the trunk's probe timeout and no retry. The RTT
-/// runs from the send to the first final response; the trunk's alive codes decide what counts as alive.
+/// addresses, IPv4 and IPv6), each in a client transaction with a Polly timeout of the trunk's probe timeout and no
+/// retry. The RTT runs from the send to the first final response; the trunk's alive codes decide what counts as alive.
+/// A name that locates to several addresses (SRV targets, A/AAAA records) is probed along them in order until one is
+/// alive, as calls fail over along them: the server is down only when none of them answers.
 /// </summary>
 public sealed class OptionsProber : ITransactionUser, IAsyncDisposable
 {
@@ -26,6 +28,9 @@ public sealed class OptionsProber : ITransactionUser, IAsyncDisposable
     private readonly TransactionLayer _layer;
     private readonly SipServerLocator _locator;
 
+    /// <summary>Addresses probed per server at most, so that a long SRV list cannot stretch one probe without end.</summary>
+    public const int MaxAddressesPerProbe = 4;
+
     /// <summary>Probes sent from <paramref name="from"/>; a <paramref name="tap"/> (the HEP mirror) sees them and their answers.</summary>
     public OptionsProber(IEnumerable<SipListenAddress> from, TimeProvider time, IDnsResolver? dns = null, ISipTap? tap = null)
     {
@@ -33,7 +38,7 @@ public sealed class OptionsProber : ITransactionUser, IAsyncDisposable
         _transport = new SipTransportHost(Receive, new SipTransportOptions { UdpReceiveLoops = 1, Tap = tap });
         _transport.Start(from);
         _layer = new TransactionLayer(new TransactionContext(_transport, time, SipTimers.Default), this);
-        _locator = new SipServerLocator(dns ?? new DnsClient(DnsClient.SystemServers(), time, TimeSpan.FromSeconds(2)));
+        _locator = new SipServerLocator(dns ?? new DnsResolver(new DnsSettings(), time));
     }
 
     public IReadOnlyList<SipListenAddress> Bound => _transport.Bound;
@@ -43,8 +48,7 @@ public sealed class OptionsProber : ITransactionUser, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(trunk);
         ArgumentNullException.ThrowIfNull(server);
         var protocol = server.Transport == SipTransport.Tcp ? SipProtocol.Tcp : SipProtocol.Udp;
-        var local = _transport.Bound.FirstOrDefault(b => b.Protocol == protocol);
-        if (server.Transport == SipTransport.Tls || local is null)
+        if (server.Transport == SipTransport.Tls || !_transport.Bound.Any(b => b.Protocol == protocol))
         {
             return new ProbeOutcome(false, null, null, $"no {WireNames.Of(server.Transport)} transport to probe with");
         }
@@ -52,8 +56,9 @@ public sealed class OptionsProber : ITransactionUser, IAsyncDisposable
         IReadOnlyList<SipEndpoint> found;
         try
         {
-            // IP literals come back as they are; names go through SRV, then A/AAAA (RFC 3263).
-            found = await _locator.LocateAsync(host, port, protocol, cancellationToken);
+            // IP literals come back as they are; names by the server's DNS order (RFC 3263 by default).
+            var order = server.DnsOrder == DnsOrder.AFirst ? LocateOrder.AddressFirst : LocateOrder.Rfc3263;
+            found = await _locator.LocateAsync(host, port, protocol, order, cancellationToken);
         }
         catch (DnsException)
         {
@@ -63,6 +68,33 @@ public sealed class OptionsProber : ITransactionUser, IAsyncDisposable
         {
             return ProbeOutcome.Unresolvable(host);
         }
+        ProbeOutcome? outcome = null;
+        foreach (var destination in found.Take(MaxAddressesPerProbe))
+        {
+            // Sent from a local address of the destination's family (an IPv4 socket cannot reach ::1, nor the reverse).
+            if (LocalFor(destination) is not { } local)
+            {
+                outcome ??= new ProbeOutcome(false, null, null, $"no {WireNames.Of(server.Transport)} {Family(destination)} address to probe {destination} from");
+                continue;
+            }
+            outcome = await ProbeOneAsync(trunk, server, local, destination, cancellationToken);
+            if (outcome.Alive)
+            {
+                break;
+            }
+        }
+        return outcome!;
+    }
+
+    private SipListenAddress? LocalFor(SipEndpoint destination) => _transport.Bound.FirstOrDefault(b => b.Protocol == destination.Protocol
+        && b.Address.AddressFamily == destination.Address.AddressFamily);
+
+    private static string Family(SipEndpoint endpoint) => endpoint.Address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? "IPv6" : "IPv4";
+
+    private async Task<ProbeOutcome> ProbeOneAsync(Trunk trunk, TrunkServer server, SipListenAddress local, SipEndpoint destination,
+        CancellationToken cancellationToken)
+    {
+        var protocol = destination.Protocol;
         var request = Build(server, local, protocol);
         var answered = new TaskCompletionSource<ProbeOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
         var alive = ReplyCodeSet.TryParse(trunk.Probe.AliveCodes, out var codes) ? codes : null;
@@ -72,7 +104,7 @@ public sealed class OptionsProber : ITransactionUser, IAsyncDisposable
         {
             return await Timeout(trunk.Probe.TimeoutMs).ExecuteAsync(async token =>
             {
-                transaction = await _layer.SendRequestAsync(request, found[0], (_, response) =>
+                transaction = await _layer.SendRequestAsync(request, destination, (_, response) =>
                 {
                     if (response.StatusCode >= 200)
                     {
@@ -101,7 +133,10 @@ public sealed class OptionsProber : ITransactionUser, IAsyncDisposable
 
     private static byte[] Build(TrunkServer server, SipListenAddress local, SipProtocol protocol)
     {
-        var target = server.Port is { } port ? $"{server.Host}:{port}" : server.Host;
+        // RFC 3261 §19.1.1 / RFC 5118 §4.1: an IPv6 host is written in brackets in URIs (and Via's sent-by).
+        var host = IPAddress.TryParse(server.Host, out var literal) && literal.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6
+            ? $"[{server.Host}]" : server.Host;
+        var target = server.Port is { } port ? $"{host}:{port}" : host;
         var transport = protocol == SipProtocol.Tcp ? "TCP" : "UDP";
         var uriTransport = protocol == SipProtocol.Tcp ? ";transport=tcp" : "";
         var self = $"{Host(local.Address.Address)}:{local.Address.Port}";

@@ -25,12 +25,20 @@ internal sealed class EdgeHarness : IDisposable
     public static readonly SipEndpoint Edge = Udp("192.0.2.1", 5060);
 
     public EdgeHarness(params Trunk[] trunks)
+        : this(new Dialer.Sip.Dns.DnsSettings(), trunks)
+    {
+    }
+
+    /// <param name="dns">Where trunk servers' names are looked up (a <see cref="FakeDnsServer"/>).</param>
+    /// <param name="trunks">The trunks of the snapshot.</param>
+    public EdgeHarness(Dialer.Sip.Dns.DnsSettings dns, params Trunk[] trunks)
     {
         Settings = new EdgeSettings
         {
             Listen = [new SipListenAddress(SipProtocol.Udp, Edge.Address)],
             Realm = "test.example",
             DialerAcl = [Cidr.Parse("192.0.2.0/28")],
+            Dns = dns,
         };
         Peers.Publish(new PeerSnapshot(1, [], trunks, []));
         Location = new LocationService(Clock, null);

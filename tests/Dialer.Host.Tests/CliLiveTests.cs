@@ -61,6 +61,9 @@ public sealed class CliLiveTests
         Assert.That(show.ExitCode, Is.Zero, show.Error);
         Assert.That(show.Output, Does.Contain("channel cap").And.Contain("127.0.0.1:" + port.ToString(CultureInfo.InvariantCulture)).And.Contain("health:"));
         Assert.That(show.Output.Split('\n').Any(l => l.StartsWith("live-a ", StringComparison.Ordinal)), Is.True, "the live channel row");
+        var serverRow = show.Output.Split('\n').First(l => l.StartsWith("127.0.0.1:" + port.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal));
+        Assert.That(show.Output, Does.Contain("dns order"));
+        Assert.That(serverRow, Does.Contain(" rfc3263 "), "each server's dnsOrder");
         var showJson = await DialerCli.RunAsync(environment, "trunk", "show", "live-a", "--api", api, "--json");
         var shown = JsonDocument.Parse(showJson.Output).RootElement;
         Assert.That(shown.GetProperty("trunk").GetProperty("channelCap").GetInt32(), Is.EqualTo(2));

@@ -151,6 +151,7 @@ public sealed class PeersApiTests : ApiFixture
             Assert.That(read.GetProperty("auth").GetProperty("username").GetString(), Is.EqualTo("u"));
             Assert.That(read.GetProperty("auth").TryGetProperty("password", out _), Is.False, "password is write-only");
             Assert.That(read.GetProperty("servers")[0].GetProperty("transport").GetString(), Is.EqualTo("udp"));
+            Assert.That(read.GetProperty("servers")[0].GetProperty("dnsOrder").GetString(), Is.EqualTo("rfc3263"), "the default");
             Assert.That(read.GetProperty("probe").GetProperty("aliveCodes").GetString(), Is.EqualTo("200-499"));
         });
         // GET, edit, PUT back: the write-only password stays.
@@ -223,6 +224,27 @@ public sealed class PeersApiTests : ApiFixture
         Assert.That(after.GetProperty("name").GetString(), Is.EqualTo(name));
         Assert.That(after.GetProperty("auth").GetProperty("password").GetString(), Is.EqualTo("***"));
         Assert.That(entries.GetRawText(), Does.Not.Contain("hunter2-secret"));
+    }
+
+    [Test]
+    public async Task ServerDnsOrder_IsStoredShownAndAudited()
+    {
+        var name = Unique("dnso");
+        var created = await Admin.PostJsonAsync("/api/trunks", $$"""
+            {"name":"{{name}}","channelCap":2,"servers":[{"host":"sip.carrier.example","transport":"tcp","dnsOrder":"a-first"},{"host":"192.0.2.20"}]}
+            """);
+        Assert.That(created.StatusCode, Is.EqualTo(HttpStatusCode.Created), await created.Content.ReadAsStringAsync());
+        var read = await (await Admin.GetAsync(new Uri($"/api/trunks/{name}", UriKind.Relative))).JsonAsync();
+        Assert.That(read.GetProperty("servers").EnumerateArray().Select(s => s.GetProperty("dnsOrder").GetString()), Is.EqualTo(new[] { "a-first", "rfc3263" }));
+        var changed = System.Text.Json.Nodes.JsonNode.Parse(WithoutVersion(read))!;
+        changed["servers"]![0]!["dnsOrder"] = "rfc3263";
+        var put = await Admin.PutJsonAsync($"/api/trunks/{name}", changed.ToJsonString(), $"\"{read.GetProperty("version").GetInt64()}\"");
+        Assert.That(put.StatusCode, Is.EqualTo(HttpStatusCode.OK), await put.Content.ReadAsStringAsync());
+        Assert.That((await put.JsonAsync()).GetProperty("servers")[0].GetProperty("dnsOrder").GetString(), Is.EqualTo("rfc3263"));
+        var entries = await (await Admin.GetAsync(new Uri($"/api/audit?entity=trunk&key={name}", UriKind.Relative))).JsonAsync();
+        var update = entries.EnumerateArray().First(e => e.GetProperty("action").GetString() == "update");
+        Assert.That(update.GetProperty("before").GetProperty("servers")[0].GetProperty("dnsOrder").GetString(), Is.EqualTo("a-first"));
+        Assert.That(update.GetProperty("after").GetProperty("servers")[0].GetProperty("dnsOrder").GetString(), Is.EqualTo("rfc3263"));
     }
 
     private static string WithoutVersion(System.Text.Json.JsonElement trunk)

@@ -84,6 +84,7 @@ public sealed class ValidationApiTests : ApiFixture
     [TestCase("POST", "/api/trunks", """{"name":"t","channelCap":1,"servers":[{"host":"192.0.2.1","port":65536}]}""", "servers[0].port")]
     [TestCase("POST", "/api/trunks", """{"name":"t","channelCap":1,"servers":[{"host":"192.0.2.1","transport":"sctp"}]}""", "servers[0].transport")]
     [TestCase("POST", "/api/trunks", """{"name":"t","channelCap":1,"servers":[{"host":"192.0.2.1","scheme":"sips"}]}""", "servers[0].scheme")]
+    [TestCase("POST", "/api/trunks", """{"name":"t","channelCap":1,"servers":[{"host":"192.0.2.1"},{"host":"sip.example","dnsOrder":"srv-first"}]}""", "servers[1].dnsOrder")]
     [TestCase("POST", "/api/trunks", """{"name":"t","channelCap":1,"servers":[{"host":"192.0.2.1","scheme":"http"}]}""", "servers[0].scheme")]
     [TestCase("POST", "/api/trunks", """{"name":"t","channelCap":1,"servers":[{"host":"192.0.2.1","outboundProxy":"sip:bad host"}]}""", "servers[0].outboundProxy")]
     [TestCase("POST", "/api/trunks", """{"name":"t","channelCap":1,"servers":[{"host":"192.0.2.1","priority":-1}]}""", "servers[0].priority")]

@@ -24,6 +24,7 @@ public sealed class TrunkRepositoryTests : RepositoryFixture
             Assert.That(read.Servers, Is.EqualTo(written.Servers));
             Assert.That(read.Servers[1].Host, Is.EqualTo("2001:db8::10"));
             Assert.That(read.Servers[2].Port, Is.Null);
+            Assert.That(read.Servers.Select(s => s.DnsOrder), Is.EqualTo(new[] { DnsOrder.Rfc3263, DnsOrder.Rfc3263, DnsOrder.AFirst }), "dns_order stored");
             Assert.That(read.Auth, Is.EqualTo(new TrunkAuth("dialer", "s3cret!")));
             Assert.That(read.RuriTransform, Is.EqualTo(new RuriTransform(1, "0044", "user=phone")));
             Assert.That(read.Probe, Is.EqualTo(written.Probe));

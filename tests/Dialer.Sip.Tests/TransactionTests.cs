@@ -106,6 +106,21 @@ public sealed class TransactionTests : ITransactionUser
     }
 
     [Test]
+    public async Task InviteClient_InProceeding_OutlivesTimerB_UntilTimerC()
+    {
+        await Send("INVITE", s_tcpPeer);
+        Receive(Response(100, "INVITE"), s_tcpPeer);
+        Advance(60);
+        Assert.That(_errors, Is.Empty, "a ringing call waits past 64*T1 (RFC 3261 Figure 5: timer B only in Calling)");
+        Assert.That(_layer.ClientCount, Is.EqualTo(1));
+        Advance(119.8);
+        Assert.That(_errors, Is.Empty);
+        Advance(0.4);
+        Assert.That(_errors, Is.EqualTo(new[] { TransactionError.Timeout }), "timer C, 3 min after the INVITE, bounds it");
+        Assert.That(_layer.ClientCount, Is.Zero);
+    }
+
+    [Test]
     public async Task OverTcp_NothingIsRetransmitted()
     {
         await Send("INVITE", s_tcpPeer);

@@ -32,7 +32,7 @@ public static class SampleInputs
         [
             new TrunkServerInput { Host = "192.0.2.10", Port = 5060, Transport = "udp", Priority = 1, Weight = 10 },
             new TrunkServerInput { Host = "2001:db8::10", Port = 5061, Transport = "tls", Scheme = "sips", Priority = 2, Weight = 5 },
-            new TrunkServerInput { Host = "sip.carrier.example", Transport = "tcp", OutboundProxy = "sip:proxy.example:5070", Priority = 3 },
+            new TrunkServerInput { Host = "sip.carrier.example", Transport = "tcp", OutboundProxy = "sip:proxy.example:5070", DnsOrder = "a-first", Priority = 3 },
         ],
     };
 }

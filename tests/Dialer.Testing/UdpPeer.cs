@@ -19,13 +19,13 @@ public sealed class UdpPeer : IDisposable
 
     private readonly Func<string, string?>? _answer;
 
-    /// <param name="address">The loopback address to bind.</param>
+    /// <param name="address">The loopback address to bind (127.0.0.0/8, or ::1).</param>
     /// <param name="port">The port, 0 for any.</param>
     /// <param name="answer">Given each datagram, a reply to send back to its source, or null for none (a tiny UAS).</param>
     public UdpPeer(string address = "127.0.0.1", int port = 0, Func<string, string?>? answer = null)
     {
         _answer = answer;
-        _socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        _socket = new Socket(IPAddress.Parse(address).AddressFamily, SocketType.Dgram, ProtocolType.Udp);
         // Room for a burst of answers (a test may send hundreds of requests back to back).
         _socket.ReceiveBufferSize = 4 * 1024 * 1024;
         _socket.Bind(new IPEndPoint(IPAddress.Parse(address), port));
@@ -35,7 +35,7 @@ public sealed class UdpPeer : IDisposable
 
     public IPEndPoint Local { get; }
     /// <summary>"ip:port", for Via sent-by and Contact.</summary>
-    public string HostPort => $"{Local.Address}:{Local.Port}";
+    public string HostPort => Local.ToString();
     /// <summary>Every datagram received so far, in order.</summary>
     public IReadOnlyList<string> Received => [.. _received];
 
@@ -74,7 +74,7 @@ public sealed class UdpPeer : IDisposable
         {
             try
             {
-                var from = new IPEndPoint(IPAddress.Any, 0);
+                var from = new IPEndPoint(Local.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
                 var result = await _socket.ReceiveFromAsync(buffer, SocketFlags.None, from, _stop.Token);
                 var text = Encoding.UTF8.GetString(buffer, 0, result.ReceivedBytes);
                 _received.Enqueue(text);

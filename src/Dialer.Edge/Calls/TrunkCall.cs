@@ -13,10 +13,11 @@ using Dialer.Sip.Writing;
 namespace Dialer.Edge.Calls;
 
 /// <summary>
-/// One call out through a trunk, from INVITE to final answer: tries the trunk's servers in order (serial forking on
-/// 408, 503, timeout or a transport error, on the one channel already charged), answers a carrier's digest challenge
-/// once per server, relays responses in order, and records the carrier's legs in the <see cref="Dialog"/>, which owns
-/// the channel: a failure, a CANCEL or (later) the BYE ends the dialog and so frees the channel, once.
+/// One call out through a trunk, from INVITE to final answer: tries the trunk's servers in order and, within a server,
+/// every address its name locates to (SRV targets, A/AAAA records; RFC 3263 §4.3), serially forking on 408, 503,
+/// timeout or a transport error, on the one channel already charged. It answers a carrier's digest challenge once per
+/// address, relays responses in order, and records the carrier's legs in the <see cref="Dialog"/>, which owns the
+/// channel: a failure, a CANCEL or (later) the BYE ends the dialog and so frees the channel, once.
 /// </summary>
 internal sealed class TrunkCall(TrunkCallServices services, ServerTransaction inbound, SipMessage invite, SipEndpoint source,
     Dialog dialog, string number, Phone? phone, ReadOnlyMemory<byte>? body)
@@ -24,7 +25,9 @@ internal sealed class TrunkCall(TrunkCallServices services, ServerTransaction in
     private readonly Lock _gate = new();
     private readonly Trunk _trunk = dialog.Trunk!;
     private readonly CallRecord _record = dialog.Record!;
+    private readonly Queue<SipEndpoint> _addresses = new();
     private Queue<TrunkServer> _servers = new();
+    private TrunkServer? _located;
     private ClientTransaction? _current;
     private SipEndpoint _destination;
     private TrunkServer? _server;
@@ -37,7 +40,7 @@ internal sealed class TrunkCall(TrunkCallServices services, ServerTransaction in
     public async Task StartAsync(IReadOnlyList<TrunkServer> servers)
     {
         _servers = new Queue<TrunkServer>(servers);
-        await NextServerAsync();
+        await NextAsync();
     }
 
     /// <summary>The caller cancelled: CANCEL the carrier's INVITE, and only then end the dialog (its channel returns).</summary>
@@ -62,28 +65,46 @@ internal sealed class TrunkCall(TrunkCallServices services, ServerTransaction in
         services.Dialogs.End(dialog, DialogEnd.Cancelled);
     }
 
-    private async Task NextServerAsync()
+    /// <summary>The next address of the server being tried, else the first of the next server that locates to any.</summary>
+    private async Task NextAsync()
     {
-        while (true)
+        while (TakeNext() is { } next)
         {
-            TrunkServer server;
+            if (next.Destination is { } destination)
+            {
+                await SendAsync(next.Server, destination, authorization: null);
+                return;
+            }
+            var found = await services.Resolver.ResolveAsync(next.Server);
             lock (_gate)
             {
-                if (_cancelled || _servers.Count == 0)
+                _located = next.Server;
+                foreach (var address in found)
                 {
-                    break;
+                    _addresses.Enqueue(address);
                 }
-                server = _servers.Dequeue();
-                _authTried = false;
-            }
-            var destination = await services.Resolver.ResolveAsync(server);
-            if (destination is not null)
-            {
-                await SendAsync(server, destination.Value, authorization: null);
-                return;
             }
         }
         await FinishAsync(503, "Service Unavailable", RejectCauses.Text(RejectCause.NoServer));
+    }
+
+    /// <returns>The located server's next address; else the next server, still to locate (no destination); else null.</returns>
+    private (TrunkServer Server, SipEndpoint? Destination)? TakeNext()
+    {
+        lock (_gate)
+        {
+            if (_cancelled)
+            {
+                return null;
+            }
+            _authTried = false;
+            if (_located is { } server && _addresses.TryDequeue(out var destination))
+            {
+                return (server, destination);
+            }
+            _located = null;
+            return _servers.TryDequeue(out var nextServer) ? (nextServer, null) : null;
+        }
     }
 
     private async Task SendAsync(TrunkServer server, SipEndpoint destination, string? authorization)
@@ -132,7 +153,7 @@ internal sealed class TrunkCall(TrunkCallServices services, ServerTransaction in
         if (status is 408 or 503 && !_answered && !_cancelled)
         {
             Failed($"call {status}");
-            _ = NextServerAsync();
+            _ = NextAsync();
             return;
         }
         if (status >= 200)
@@ -182,14 +203,22 @@ internal sealed class TrunkCall(TrunkCallServices services, ServerTransaction in
         if (attempt == Volatile.Read(ref _attempt) && !_answered && !_cancelled)
         {
             Failed(error == TransactionError.Timeout ? "call timeout" : "call transport error");
-            _ = NextServerAsync();
+            _ = NextAsync();
         }
     }
 
-    /// <summary>A passive health signal: the server we tried failed this call.</summary>
+    /// <summary>
+    /// A passive health signal: the server failed this call, at its last address. An address that fails while another
+    /// of the same server is still to be tried is not the server failing: the call goes on to that address.
+    /// </summary>
     private void Failed(string cause)
     {
-        if (Volatile.Read(ref _server) is { } server)
+        TrunkServer? server;
+        lock (_gate)
+        {
+            server = _addresses.Count == 0 ? _server : null;
+        }
+        if (server is not null)
         {
             services.Board.ReportCallFailure(TrunkServerKey.For(_trunk, server), cause);
         }

@@ -1,33 +1,31 @@
-using System.Net;
 using Dialer.Peers.Model;
 using Dialer.Sip.Dns;
 using Dialer.Sip.Transport;
 
 namespace Dialer.Edge.Calls;
 
-/// <summary>A trunk server's address: the outbound proxy when set; IP literals directly; names by RFC 3263.</summary>
-public sealed class TrunkResolver(TimeProvider time)
+/// <summary>
+/// Where a trunk server's requests go: its outbound proxy when set, else the server itself; IP literals directly,
+/// names by the server's DNS order. Every located address comes back, in order, for the call to fail over along.
+/// </summary>
+public sealed class TrunkResolver(IDnsResolver dns)
 {
-    private SipServerLocator? _locator;
+    private readonly SipServerLocator _locator = new(dns);
 
-    public async Task<SipEndpoint?> ResolveAsync(TrunkServer server)
+    /// <returns>The addresses to try, in order; empty when the name cannot be located (no records, or no answer).</returns>
+    public async Task<IReadOnlyList<SipEndpoint>> ResolveAsync(TrunkServer server)
     {
         ArgumentNullException.ThrowIfNull(server);
         var protocol = server.Transport == SipTransport.Tcp ? SipProtocol.Tcp : SipProtocol.Udp;
         var (host, port) = server.NextHop();
-        if (IPAddress.TryParse(host, out var address))
-        {
-            return new SipEndpoint(protocol, new IPEndPoint(address, port ?? 5060));
-        }
+        var order = server.DnsOrder == DnsOrder.AFirst ? LocateOrder.AddressFirst : LocateOrder.Rfc3263;
         try
         {
-            _locator ??= new SipServerLocator(new DnsClient(DnsClient.SystemServers(), time, TimeSpan.FromSeconds(2)));
-            var found = await _locator.LocateAsync(host, port, protocol);
-            return found.Count > 0 ? found[0] : null;
+            return await _locator.LocateAsync(host, port, protocol, order);
         }
         catch (DnsException)
         {
-            return null;
+            return [];
         }
     }
 }

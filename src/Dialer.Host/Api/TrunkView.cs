@@ -22,12 +22,12 @@ public sealed record TrunkView(
 public sealed record TrunkAuthView(string Username);
 
 public sealed record TrunkServerView(
-    string Host, int? Port, string Transport, string Scheme, string OutboundProxy, int Priority, int Weight, bool Active)
+    string Host, int? Port, string Transport, string Scheme, string OutboundProxy, int Priority, int Weight, bool Active, string DnsOrder)
 {
     public static TrunkServerView Of(TrunkServer server)
     {
         ArgumentNullException.ThrowIfNull(server);
         return new(server.Host, server.Port, WireNames.Of(server.Transport), WireNames.Of(server.Scheme), server.OutboundProxy,
-            server.Priority, server.Weight, server.Active);
+            server.Priority, server.Weight, server.Active, WireNames.Of(server.DnsOrder));
     }
 }

@@ -96,10 +96,10 @@ public static class TrunkShowCommand
             ["version", t.Version.ToString(i)],
         ]);
         Console.WriteLine();
-        Table.Print(["server", "transport", "scheme", "priority", "weight", "outbound proxy", "active"], t.Servers.Select(s => new[]
+        Table.Print(["server", "transport", "scheme", "priority", "weight", "outbound proxy", "dns order", "active"], t.Servers.Select(s => new[]
         {
             s.Port is { } port ? $"{s.Host}:{port.ToString(i)}" : $"{s.Host} (SRV)", s.Transport, s.Scheme,
-            s.Priority.ToString(i), s.Weight.ToString(i), s.OutboundProxy.Length == 0 ? "-" : s.OutboundProxy, s.Active ? "yes" : "no",
+            s.Priority.ToString(i), s.Weight.ToString(i), s.OutboundProxy.Length == 0 ? "-" : s.OutboundProxy, s.DnsOrder, s.Active ? "yes" : "no",
         }));
     }
 

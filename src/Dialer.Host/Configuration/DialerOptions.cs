@@ -55,6 +55,24 @@ public sealed class SipOptions
 
     /// <summary>HEPv3 mirroring of every SIP message in and out (off by default).</summary>
     public HepOptions Hep { get; set; } = new();
+
+    /// <summary>How trunk servers' names are looked up (the edge's calls and the health probes).</summary>
+    public DnsOptions Dns { get; set; } = new();
+}
+
+public sealed class DnsOptions
+{
+    /// <summary>Name servers, "IP" or "IP:PORT" ("[::1]:53" for IPv6), asked in turn; empty means those of /etc/resolv.conf.</summary>
+    public List<string> Servers { get; set; } = [];
+
+    /// <summary>Milliseconds one query to one name server may take.</summary>
+    public int TimeoutMs { get; set; } = 2000;
+
+    /// <summary>Queries per name server before the next is asked.</summary>
+    public int Attempts { get; set; } = 2;
+
+    /// <summary>UDP payload size advertised with EDNS (RFC 6891); 512 sends none. Truncated answers are asked again over TCP.</summary>
+    public int EdnsPayloadSize { get; set; } = Dialer.Sip.Dns.DnsSettings.DefaultEdnsPayloadSize;
 }
 
 public sealed class EdgeOptions

@@ -41,6 +41,7 @@ public sealed class DialerOptionsValidator : IValidateOptions<DialerOptions>
         Hosting.EdgeSettingsFactory.From(options, failures);
         Hosting.HealthSettingsFactory.From(options, failures);
         Hosting.HepSettingsFactory.From(options.Sip.Hep, failures);
+        Hosting.DnsSettingsFactory.From(options, failures);
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

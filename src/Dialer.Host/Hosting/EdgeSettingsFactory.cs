@@ -102,6 +102,8 @@ public static class EdgeSettingsFactory
             NatPingMisses = Math.Max(1, edge.NatPingMisses),
             MaxDialogs = Math.Max(1, edge.MaxDialogs),
             DialogKey = DialogKey(options, failures),
+            // Reported once, by the options validator.
+            Dns = DnsSettingsFactory.From(options, []),
             Listen = listen,
             Domains = options.Sip.Domains,
             Realm = options.Sip.Realm,

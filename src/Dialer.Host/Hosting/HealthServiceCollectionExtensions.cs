@@ -29,7 +29,8 @@ public static class HealthServiceCollectionExtensions
         services.AddSingleton(sp => new HealthReporter(sp.GetRequiredService<HealthMonitor>(), sp.GetRequiredService<ITrunkChannelFigures>(),
             sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<HealthRecorder>();
-        services.AddSingleton(sp => new OptionsProber(settings.ProbeFrom, sp.GetRequiredService<TimeProvider>(), tap: sp.GetService<Dialer.Sip.Hep.HepMirror>()));
+        services.AddSingleton(sp => new OptionsProber(settings.ProbeFrom, sp.GetRequiredService<TimeProvider>(),
+            new Dialer.Sip.Dns.DnsResolver(settings.Dns, sp.GetRequiredService<TimeProvider>()), sp.GetService<Dialer.Sip.Hep.HepMirror>()));
         if (settings.Clustered)
         {
             services.AddSingleton<SharedObservations>();

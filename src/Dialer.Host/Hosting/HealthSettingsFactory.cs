@@ -39,11 +39,17 @@ public static class HealthSettingsFactory
             var listen = options.Sip.Listen.Count == 0 ? [.. EdgeSettingsFactory.DefaultListen] : options.Sip.Listen;
             foreach (var text in listen)
             {
-                if (SipListenAddress.TryParse(text, out var address) && !from.Any(f => f.Protocol == address.Protocol))
+                // Every listen address (IPv4 and IPv6, each transport) once, so that each server is probed from an
+                // address of its own family.
+                if (SipListenAddress.TryParse(text, out var address))
                 {
                     var ip = address.Address.Address.Equals(IPAddress.Any) ? IPAddress.Loopback
                         : address.Address.Address.Equals(IPAddress.IPv6Any) ? IPAddress.IPv6Loopback : address.Address.Address;
-                    from.Add(new SipListenAddress(address.Protocol, new IPEndPoint(ip, 0)));
+                    var probe = new SipListenAddress(address.Protocol, new IPEndPoint(ip, 0));
+                    if (!from.Contains(probe))
+                    {
+                        from.Add(probe);
+                    }
                 }
             }
         }
@@ -54,6 +60,8 @@ public static class HealthSettingsFactory
             ReportIntervalSeconds = health.ReportIntervalSeconds,
             RetentionHours = health.RetentionHours,
             ProbeFrom = from,
+            // Reported once, by the options validator.
+            Dns = DnsSettingsFactory.From(options, []),
         };
     }
 }

@@ -6,6 +6,15 @@ public enum SipTransport { Udp, Tcp, Tls }
 /// <summary>URI scheme used to reach a trunk server; sips needs TLS (RFC 3261 §19.1).</summary>
 public enum SipScheme { Sip, Sips }
 
+/// <summary>How a trunk server's host name is located (API field dnsOrder).</summary>
+public enum DnsOrder
+{
+    /// <summary>"rfc3263": SRV for the transport when no port is given, else A/AAAA (RFC 3263 §4.2).</summary>
+    Rfc3263,
+    /// <summary>"a-first": the name's A/AAAA first, then SRV of the name for the transport, then _sip._udp SRV.</summary>
+    AFirst,
+}
+
 /// <summary>Where the edge puts the calling identity towards a carrier.</summary>
 public enum CallOriginHeader
 {

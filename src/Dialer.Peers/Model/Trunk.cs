@@ -53,7 +53,10 @@ public sealed record ProbePolicy(
     public static readonly ProbePolicy Default = new(30, 2000, 3, 2, 500, "200-499");
 }
 
-/// <summary>One SIP address of a trunk. <see cref="Port"/> null means "locate by DNS SRV" (RFC 3263).</summary>
+/// <summary>
+/// One SIP address of a trunk. <see cref="Port"/> null means "locate by DNS SRV" (RFC 3263); <see cref="DnsOrder"/>
+/// says which lookups locate a host name (of the server, or of its outbound proxy when one is set).
+/// </summary>
 public sealed record TrunkServer(
     string Host,
     int? Port,
@@ -62,7 +65,8 @@ public sealed record TrunkServer(
     string OutboundProxy,
     int Priority,
     int Weight,
-    bool Active)
+    bool Active,
+    DnsOrder DnsOrder = DnsOrder.Rfc3263)
 {
     /// <summary>Where requests to this server go first: its outbound proxy when one is set, else the server itself.</summary>
     /// <returns>The host without IPv6 brackets, and the port (null: locate by DNS).</returns>

@@ -52,6 +52,8 @@ public sealed class TrunkServerInput
     public string? Transport { get; set; }
     public string? Scheme { get; set; }
     public string? OutboundProxy { get; set; }
+    /// <summary>"rfc3263" (default) or "a-first".</summary>
+    public string? DnsOrder { get; set; }
     public int? Priority { get; set; }
     public int? Weight { get; set; }
     public bool? Active { get; set; }

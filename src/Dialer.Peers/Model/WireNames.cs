@@ -12,6 +12,8 @@ public static class WireNames
 
     public static string Of(SipScheme value) => value == SipScheme.Sips ? "sips" : "sip";
 
+    public static string Of(DnsOrder value) => value == DnsOrder.AFirst ? "a-first" : "rfc3263";
+
     public static string Of(CallOriginHeader value) => value switch
     {
         CallOriginHeader.Rpid => "rpid",
@@ -29,6 +31,9 @@ public static class WireNames
 
     public static bool TryParse(string? text, out SipScheme value) =>
         TryMatch(text, out value, (SipScheme.Sip, "sip"), (SipScheme.Sips, "sips"));
+
+    public static bool TryParse(string? text, out DnsOrder value) =>
+        TryMatch(text, out value, (DnsOrder.Rfc3263, "rfc3263"), (DnsOrder.AFirst, "a-first"));
 
     public static bool TryParse(string? text, out CallOriginHeader value) =>
         TryMatch(text, out value, (CallOriginHeader.Pai, "pai"), (CallOriginHeader.Rpid, "rpid"), (CallOriginHeader.From, "from"));

@@ -44,6 +44,7 @@ internal static class AuditViews
             Transport = WireNames.Of(s.Transport),
             Scheme = WireNames.Of(s.Scheme),
             s.OutboundProxy,
+            DnsOrder = WireNames.Of(s.DnsOrder),
             s.Priority,
             s.Weight,
             s.Active,

@@ -26,7 +26,7 @@ public sealed partial class PeerRepository
             .ToLookup(a => a.TrunkId, a => Cidr.Parse(a.Cidr));
         var servers = (await connection.QueryAsync<ServerRow>(
             """
-            SELECT trunk_id, host, port, transport, scheme, outbound_proxy, priority, weight, active
+            SELECT trunk_id, host, port, transport, scheme, outbound_proxy, dns_order, priority, weight, active
             FROM trunk_servers WHERE trunk_id IN @ids ORDER BY trunk_id, position
             """, new { ids }, transaction))
             .ToLookup(s => s.TrunkId, s => s.ToServer());
@@ -61,8 +61,8 @@ public sealed partial class PeerRepository
             "INSERT INTO trunk_acl (trunk_id, position, cidr) VALUES (@trunkId, @position, @cidr)",
             trunk.Acl.Select((cidr, position) => new { trunkId, position, cidr = cidr.ToString() }), transaction);
         await connection.ExecuteAsync("""
-            INSERT INTO trunk_servers (trunk_id, position, host, port, transport, scheme, outbound_proxy, priority, weight, active)
-            VALUES (@trunkId, @position, @Host, @Port, @Transport, @Scheme, @OutboundProxy, @Priority, @Weight, @Active)
+            INSERT INTO trunk_servers (trunk_id, position, host, port, transport, scheme, outbound_proxy, dns_order, priority, weight, active)
+            VALUES (@trunkId, @position, @Host, @Port, @Transport, @Scheme, @OutboundProxy, @DnsOrder, @Priority, @Weight, @Active)
             """,
             trunk.Servers.Select((s, position) => new
             {
@@ -73,6 +73,7 @@ public sealed partial class PeerRepository
                 Transport = WireNames.Of(s.Transport),
                 Scheme = WireNames.Of(s.Scheme),
                 s.OutboundProxy,
+                DnsOrder = WireNames.Of(s.DnsOrder),
                 s.Priority,
                 s.Weight,
                 s.Active,
@@ -149,6 +150,7 @@ public sealed partial class PeerRepository
         public string Transport { get; set; } = "";
         public string Scheme { get; set; } = "";
         public string OutboundProxy { get; set; } = "";
+        public string DnsOrder { get; set; } = "";
         public int Priority { get; set; }
         public int Weight { get; set; }
         public bool Active { get; set; }
@@ -157,7 +159,8 @@ public sealed partial class PeerRepository
         {
             var transport = WireNames.Stored<SipTransport>(Transport, WireNames.TryParse);
             var scheme = WireNames.Stored<SipScheme>(Scheme, WireNames.TryParse);
-            return new TrunkServer(Host, Port, transport, scheme, OutboundProxy, Priority, Weight, Active);
+            var dnsOrder = WireNames.Stored<Model.DnsOrder>(DnsOrder, WireNames.TryParse);
+            return new TrunkServer(Host, Port, transport, scheme, OutboundProxy, Priority, Weight, Active, dnsOrder);
         }
     }
 }

@@ -60,10 +60,15 @@ public static partial class PeerValidator
         {
             errors.Add($"{path}.outboundProxy", "must be host[:port] or sip:host[:port]");
         }
+        var dnsOrder = DnsOrder.Rfc3263;
+        if (input.DnsOrder is not null && !WireNames.TryParse(input.DnsOrder, out dnsOrder))
+        {
+            errors.Add($"{path}.dnsOrder", "must be one of rfc3263, a-first");
+        }
         Rules.Range(errors, $"{path}.priority", input.Priority, 0, 65_535);
         Rules.Range(errors, $"{path}.weight", input.Weight, 0, 65_535);
         return new TrunkServer(Rules.NormalizeHost(input.Host ?? ""), input.Port, transport, scheme, proxy,
-            input.Priority ?? 1, input.Weight ?? 1, input.Active ?? true);
+            input.Priority ?? 1, input.Weight ?? 1, input.Active ?? true, dnsOrder);
     }
 
     private static bool IsProxy(string text) => ProxyAddress.TrySplit(text, out var host, out _) && Rules.IsHost(host);

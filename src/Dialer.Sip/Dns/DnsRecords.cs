@@ -2,12 +2,10 @@ using System.Net;
 
 namespace Dialer.Sip.Dns;
 
-public enum DnsRecordType : ushort { A = 1, Aaaa = 28, Srv = 33 }
-
 /// <summary>An SRV record (RFC 2782).</summary>
 public sealed record SrvRecord(int Priority, int Weight, int Port, string Target);
 
-/// <summary>Lookups a SIP element needs; the UDP client implements it, tests may supply records directly.</summary>
+/// <summary>Lookups a SIP element needs; <see cref="DnsResolver"/> implements it, tests may supply records directly.</summary>
 public interface IDnsResolver
 {
     /// <returns>The SRV records of <paramref name="name"/>; empty when there are none (NXDOMAIN, NODATA).</returns>

@@ -42,7 +42,7 @@ public sealed class ClientTransaction : SipTransaction
                 Retransmit(Timers.T1, () => State is TransactionState.Calling or TransactionState.Trying or TransactionState.Proceeding
                     && !(IsInvite && State == TransactionState.Proceeding), () => Send(_request), capped: !IsInvite); // timer A / E
             }
-            Schedule(Timers.TransactionTimeout, () => Fail(TransactionError.Timeout)); // timer B / F
+            Schedule(Timers.TransactionTimeout, OnTimerB); // timer B / F
         }
         if (!await SendAsync(_request))
         {
@@ -112,6 +112,21 @@ public sealed class ClientTransaction : SipTransaction
         {
             Schedule(Peer.IsReliable ? TimeSpan.Zero : Timers.T4, () => MoveTo(TransactionState.Terminated)); // timer K
         }
+    }
+
+    /// <summary>
+    /// Timer B/F. RFC 3261 §17.1.1.2 (Figure 5): timer B ends an INVITE only in Calling; once a provisional response
+    /// has come (Proceeding) the final answer may take as long as the callee rings, bounded instead by a proxy's
+    /// timer C (§16.6 step 11: more than 3 minutes), counted from the start of the transaction.
+    /// </summary>
+    private void OnTimerB()
+    {
+        if (IsInvite && State == TransactionState.Proceeding)
+        {
+            Schedule(Timers.TimerC - Timers.TransactionTimeout, () => Fail(TransactionError.Timeout)); // timer C
+            return;
+        }
+        Fail(TransactionError.Timeout);
     }
 
     private void Fail(TransactionError error)

@@ -6,12 +6,12 @@ using NUnit.Framework;
 
 namespace Dialer.Sip.Tests.Loopback;
 
-/// <summary>RFC 3263 location through a real UDP DNS exchange with a fake server on loopback.</summary>
+/// <summary>RFC 3263 location through real DNS exchanges (UDP, TCP on truncation, EDNS) with a fake server on loopback.</summary>
 public sealed class DnsTests
 {
     private FakeDnsServer _server = null!;
     private ManualTimeProvider _clock = null!;
-    private DnsClient _client = null!;
+    private DnsResolver _client = null!;
 
     [SetUp]
     public void StartServer()
@@ -27,8 +27,11 @@ public sealed class DnsTests
         _server.AddA("c.carrier.test", "192.0.2.3");
         _server.AddA("plain.test", "198.51.100.7");
         _clock = new ManualTimeProvider();
-        _client = new DnsClient([_server.Endpoint], _clock, TimeSpan.FromSeconds(2));
+        _client = Resolver(_clock);
     }
+
+    private DnsResolver Resolver(TimeProvider clock, int edns = DnsSettings.DefaultEdnsPayloadSize, int attempts = 2, int timeoutMs = 2000) =>
+        new(new DnsSettings { Servers = [_server.Endpoint], Timeout = TimeSpan.FromMilliseconds(timeoutMs), Attempts = attempts, EdnsPayloadSize = edns }, clock);
 
     [TearDown]
     public async Task StopServer() => await _server.DisposeAsync();
@@ -83,7 +86,7 @@ public sealed class DnsTests
     public void SilentServer_IsADnsException()
     {
         _server.Silent = true;
-        var client = new DnsClient([_server.Endpoint], TimeProvider.System, TimeSpan.FromMilliseconds(100), attempts: 2);
+        var client = Resolver(TimeProvider.System, attempts: 2, timeoutMs: 100);
         Assert.That(async () => await client.SrvAsync("_sip._udp.carrier.test"), Throws.InstanceOf<DnsException>());
         // The fake server counts on its own receive loop: give it a moment to see the second query.
         Assert.That(() => _server.Queries, Is.EqualTo(2).After(2000, 20));
@@ -106,11 +109,71 @@ public sealed class DnsTests
         try
         {
             File.WriteAllText(path, "# comment\nsearch example\nnameserver 192.0.2.53\nnameserver 2001:db8::53\n");
-            Assert.That(DnsClient.SystemServers(path).Select(e => e.ToString()), Is.EqualTo(new[] { "192.0.2.53:53", "[2001:db8::53]:53" }));
+            Assert.That(DnsResolver.SystemServers(path).Select(e => e.ToString()), Is.EqualTo(new[] { "192.0.2.53:53", "[2001:db8::53]:53" }));
         }
         finally
         {
             File.Delete(path);
+        }
+    }
+
+    [Test]
+    public async Task TruncatedUdpAnswer_IsAskedAgainOverTcp_AndEveryRecordArrives()
+    {
+        AddManyTargets("_sip._udp.big.test", 12);
+        _server.MaxUdpAnswer = 200;
+        var records = await _client.SrvAsync("_sip._udp.big.test");
+        Assert.That(records, Has.Count.EqualTo(12), "the TCP answer carried all the records the UDP one could not");
+        Assert.That(_server.Truncated, Is.EqualTo(1));
+        Assert.That(_server.TcpQueries, Is.EqualTo(1), "one retry over TCP (RFC 7766 §5)");
+    }
+
+    [Test]
+    public async Task Edns_AdvertisesItsPayloadSize_SoALargeAnswerFitsOneDatagram()
+    {
+        // 12 SRV records make an answer of about 700 bytes: more than 512, less than 1232.
+        AddManyTargets("_sip._udp.big.test", 12);
+        var records = await _client.SrvAsync("_sip._udp.big.test");
+        Assert.That(records, Has.Count.EqualTo(12));
+        Assert.That(_server.LastPayloadSize, Is.EqualTo(DnsSettings.DefaultEdnsPayloadSize), "OPT record with our size (RFC 6891)");
+        Assert.That((_server.Truncated, _server.TcpQueries), Is.EqualTo((0, 0)), "no truncation, no TCP");
+
+        var noEdns = await Resolver(_clock, edns: 512).SrvAsync("_sip._udp.big.test");
+        Assert.That(noEdns, Has.Count.EqualTo(12), "without EDNS the answer is truncated and fetched over TCP");
+        Assert.That((_server.Truncated, _server.TcpQueries), Is.EqualTo((1, 1)));
+    }
+
+    [Test]
+    public async Task AddressFirst_TriesTheNameThenItsSrvForTheTransportThenUdpSrv()
+    {
+        _server.AddA("carrier.test", "198.51.100.1");
+        var locator = new SipServerLocator(_client, _ => 0);
+        var udp = (await locator.LocateAsync("carrier.test", null, SipProtocol.Udp, LocateOrder.AddressFirst)).Select(e => e.ToString()).ToList();
+        Assert.That(udp[0], Is.EqualTo("udp:198.51.100.1:5060"), "the name's own A record first");
+        Assert.That(udp.Skip(1).Take(3), Is.EquivalentTo(new[] { "udp:192.0.2.1:5070", "udp:[2001:db8::1]:5070", "udp:192.0.2.2:5071" }));
+        Assert.That(udp, Has.Count.EqualTo(5), "_sip._udp asked once for a UDP server");
+
+        var tcp = (await locator.LocateAsync("carrier.test", null, SipProtocol.Tcp, LocateOrder.AddressFirst)).Select(e => e.ToString()).ToList();
+        Assert.That(tcp.Take(3), Is.EqualTo(new[] { "tcp:198.51.100.1:5060", "tcp:192.0.2.1:5080", "tcp:[2001:db8::1]:5080" }),
+            "then _sip._tcp, whose target a.carrier.test holds two addresses");
+        Assert.That(tcp.Skip(3).Select(e => e.Split(':')[^1]), Is.EqualTo(new[] { "5071", "5070", "5070", "5072" }),
+            "then the targets of _sip._udp, on their own ports, in RFC 2782 order");
+        Assert.That((await locator.LocateAsync("carrier.test", null, SipProtocol.Udp)).Select(e => e.ToString()), Has.None.Contain("198.51.100.1"),
+            "rfc3263 order uses SRV and never the name's own A record while SRV exists");
+    }
+
+    [Test]
+    public async Task Srv_ListsEveryTargetAndEveryAddress_InOrder()
+    {
+        var endpoints = await new SipServerLocator(_client, _ => 0).LocateAsync("carrier.test", null, SipProtocol.Udp);
+        Assert.That(endpoints, Has.Count.EqualTo(4), "a (v4 and v6), b, c: each one a place to fail over to");
+    }
+
+    private void AddManyTargets(string name, int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            _server.AddSrv(name, 10, 10, 5060 + i, $"target-number-{i:D2}.somewhat-long-carrier-domain.test");
         }
     }
 

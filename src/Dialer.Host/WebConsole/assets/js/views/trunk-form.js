@@ -5,7 +5,7 @@ import { field, numberOf, textOf, linesOf, orderedPicker } from '../forms.js';
 import { CODECS } from './phone.js';
 
 const PROBE_DEFAULTS = { intervalSeconds: 30, timeoutMs: 2000, failThreshold: 3, recoverThreshold: 2, lagMs: 500, aliveCodes: '200-499' };
-const NEW_SERVER = { host: '', port: 5060, transport: 'udp', scheme: 'sip', outboundProxy: '', priority: 1, weight: 1, active: true };
+const NEW_SERVER = { host: '', port: 5060, transport: 'udp', scheme: 'sip', outboundProxy: '', dnsOrder: 'rfc3263', priority: 1, weight: 1, active: true };
 
 function serverFieldset(server, index, count, onRemove) {
   const path = `servers[${index}]`;
@@ -15,6 +15,7 @@ function serverFieldset(server, index, count, onRemove) {
     transport: field({ label: 'Transport', name: `${path}.transport`, type: 'select', value: server.transport, options: ['udp', 'tcp', 'tls'] }),
     scheme: field({ label: 'Scheme', name: `${path}.scheme`, type: 'select', value: server.scheme, options: ['sip', 'sips'] }),
     outboundProxy: field({ label: 'Outbound proxy', name: `${path}.outboundProxy`, value: server.outboundProxy, hint: 'Optional host[:port] to send through.' }),
+    dnsOrder: field({ label: 'DNS order', name: `${path}.dnsOrder`, type: 'select', value: server.dnsOrder ?? 'rfc3263', options: ['rfc3263', 'a-first'], hint: 'a-first: A/AAAA of the name, then its SRV.' }),
     priority: field({ label: 'Priority', name: `${path}.priority`, type: 'number', value: server.priority, attrs: { min: 1 }, hint: '1 is tried first.' }),
     weight: field({ label: 'Weight', name: `${path}.weight`, type: 'number', value: server.weight, attrs: { min: 1 }, hint: 'Share among servers of one priority.' }),
     active: field({ label: 'Active', name: `${path}.active`, type: 'checkbox', value: server.active }),
@@ -26,7 +27,7 @@ function serverFieldset(server, index, count, onRemove) {
     count > 1 ? h('button', { type: 'button', class: 'secondary small', onclick: onRemove }, `Remove server ${index + 1}`) : null);
   const value = () => ({
     host: textOf(f.host.input), port: numberOf(f.port.input), transport: f.transport.input.value, scheme: f.scheme.input.value,
-    outboundProxy: textOf(f.outboundProxy.input), priority: numberOf(f.priority.input), weight: numberOf(f.weight.input),
+    outboundProxy: textOf(f.outboundProxy.input), dnsOrder: f.dnsOrder.input.value, priority: numberOf(f.priority.input), weight: numberOf(f.weight.input),
     active: f.active.input.checked,
   });
   return { set, value };
