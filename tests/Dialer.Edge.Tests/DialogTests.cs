@@ -168,7 +168,7 @@ public sealed class DialogTests
         var towardsCaller = new DialogPath("sip:dialer@192.0.2.1:5070", "<sip:5551234@edge>;tag=callee", "\"Dialer\" <sip:d@x>;tag=from-dialer",
             ["<sip:proxy-a;lr>", "<sip:proxy-b;lr>"]);
         var towardsCallee = new DialogPath("sip:carrier@198.51.100.7", "<sip:d@x>;tag=from-dialer", "<sip:5551234@edge>;tag=callee", []);
-        dialog.OnCalleeResponse("callee", new DialogParty(s_carrier, s_carrier), confirmed: true, DateTimeOffset.UtcNow, (towardsCaller, towardsCallee));
+        dialog.OnCalleeResponse("callee", new DialogParty(s_carrier, s_carrier), confirmed: true, DateTimeOffset.UtcNow, () => (towardsCaller, towardsCallee));
         dialog.Saw(DialogSide.Callee, dialog.Legs[0], 4);
         var row = DialogRecords.ToRow(dialog);
 

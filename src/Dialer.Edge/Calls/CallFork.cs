@@ -64,9 +64,8 @@ internal sealed class CallFork(ServerTransaction inbound, ClientTransactions lay
         if (status < 300 && response.TryGetTo(out var to) && !to.Tag(response.Span).IsEmpty)
         {
             var party = new DialogParty(branch.Destination, branch.Destination);
-            var paths = status >= 200 ? DialogPath.Of(inbound.Request, response, dialog.Token) : null;
             confirmed = dialog.OnCalleeResponse(System.Text.Encoding.UTF8.GetString(to.Tag(response.Span).Of(response.Span)), party, status >= 200,
-                time.GetUtcNow(), paths);
+                time.GetUtcNow(), () => DialogPath.Of(inbound.Request, response, dialog.Token));
         }
         lock (_gate)
         {

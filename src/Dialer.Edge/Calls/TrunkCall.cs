@@ -186,8 +186,7 @@ internal sealed class TrunkCall(TrunkCallServices services, ServerTransaction in
         }
         var tag = Encoding.UTF8.GetString(to.Tag(response.Span).Of(response.Span));
         var callee = new DialogParty(_destination, Destinations.ForContact(response, _destination));
-        var paths = status >= 200 ? DialogPath.Of(invite, response, dialog.Token) : null;
-        if (dialog.OnCalleeResponse(tag, callee, confirmed: status >= 200, services.Time.GetUtcNow(), paths))
+        if (dialog.OnCalleeResponse(tag, callee, confirmed: status >= 200, services.Time.GetUtcNow(), () => DialogPath.Of(invite, response, dialog.Token)))
         {
             lock (_gate)
             {

@@ -91,7 +91,7 @@ public sealed class Dialog
     /// <summary>A response with a To tag from a callee (RFC 3261 §12.1: early on 1xx, confirmed on 2xx): its leg, added or updated.</summary>
     /// <returns>True when this response confirmed the dialog for the first time.</returns>
     public bool OnCalleeResponse(string toTag, DialogParty callee, bool confirmed, DateTimeOffset now,
-        (DialogPath TowardsCaller, DialogPath TowardsCallee)? paths = null)
+        Func<(DialogPath TowardsCaller, DialogPath TowardsCallee)?>? paths = null)
     {
         lock (_gate)
         {
@@ -114,7 +114,8 @@ public sealed class Dialog
                 return false;
             }
             leg.Confirmed = true;
-            leg.Paths = paths;
+            // Worked out once per leg, at its first 2xx; a retransmitted 2xx costs nothing here.
+            leg.Paths = paths?.Invoke();
             var first = State == DialogState.Early;
             State = DialogState.Confirmed;
             ConfirmedAt ??= now;

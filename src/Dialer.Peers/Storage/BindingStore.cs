@@ -33,8 +33,19 @@ public sealed class BindingStore(PeerDatabase database)
             return;
         }
         await using var connection = await database.OpenAsync(cancellationToken);
-        await connection.ExecuteAsync("DELETE FROM registrations WHERE extension = @Extension AND contact = @Contact",
-            bindings.Select(b => new { b.Extension, b.Contact }));
+        // One statement per chunk, not Dapper's one per element: a NAT'd call centre's expiries come in bursts.
+        foreach (var chunk in bindings.Chunk(BatchInsert.ChunkSize))
+        {
+            var parameters = new DynamicParameters();
+            var pairs = new List<string>(chunk.Length);
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                parameters.Add($"e{i}", chunk[i].Extension);
+                parameters.Add($"c{i}", chunk[i].Contact);
+                pairs.Add($"(@e{i},@c{i})");
+            }
+            await connection.ExecuteAsync($"DELETE FROM registrations WHERE (extension, contact) IN ({string.Join(',', pairs)})", parameters);
+        }
     }
 
     /// <summary>Bindings still valid at <paramref name="now"/>; expired rows are deleted on the way.</summary>
