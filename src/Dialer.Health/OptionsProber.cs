@@ -16,7 +16,7 @@ namespace Dialer.Health;
 
 /// <summary>
 /// Sends SIP OPTIONS to trunk servers from a transport of its own (UDP and TCP, free ports on the configured
-/// addresses), each in a client transaction with a Polly timeout of the trunk's probe timeout and no retry. The RTT
+/// addresses; TLS over outbound connections checked as the trunk's tls settings say), each in a client transaction with a Polly timeout of the trunk's probe timeout and no retry. The RTT
 /// runs from the send to the first final response; the trunk's alive codes decide what counts as alive.
 /// </summary>
 public sealed class OptionsProber : ITransactionUser, IAsyncDisposable
@@ -30,7 +30,7 @@ public sealed class OptionsProber : ITransactionUser, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(from);
         _transport = new SipTransportHost(Receive, new SipTransportOptions { UdpReceiveLoops = 1 });
-        _transport.Start(from);
+        _transport.Start(ProbeTls.Listeners(from));
         _layer = new TransactionLayer(new TransactionContext(_transport, time, SipTimers.Default), this);
         _locator = new SipServerLocator(dns ?? new DnsClient(DnsClient.SystemServers(), time, TimeSpan.FromSeconds(2)));
     }
@@ -41,12 +41,13 @@ public sealed class OptionsProber : ITransactionUser, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(trunk);
         ArgumentNullException.ThrowIfNull(server);
-        var protocol = server.Transport == SipTransport.Tcp ? SipProtocol.Tcp : SipProtocol.Udp;
-        var local = _transport.Bound.FirstOrDefault(b => b.Protocol == protocol);
-        if (server.Transport == SipTransport.Tls || local is null)
+        var protocol = ProbeTls.ProtocolOf(server);
+        var local = ProbeTls.Local(_transport.Bound, protocol);
+        if (local is null)
         {
             return new ProbeOutcome(false, null, null, $"no {WireNames.Of(server.Transport)} transport to probe with");
         }
+        var tlsPolicy = protocol == SipProtocol.Tls ? ProbeTls.PolicyFor(trunk, server) : null;
         var (host, port) = server.NextHop();
         IReadOnlyList<SipEndpoint> found;
         try
@@ -61,6 +62,11 @@ public sealed class OptionsProber : ITransactionUser, IAsyncDisposable
         if (found.Count == 0)
         {
             return ProbeOutcome.Unresolvable(host);
+        }
+        if (tlsPolicy is not null)
+        {
+            // The connection the first send opens checks the certificate as the trunk says (CA file, name, or skip).
+            _transport.TlsPeers.Set(found[0].Address, tlsPolicy);
         }
         var request = Build(server, local, protocol);
         var answered = new TaskCompletionSource<ProbeOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -101,16 +107,16 @@ public sealed class OptionsProber : ITransactionUser, IAsyncDisposable
     private static byte[] Build(TrunkServer server, SipListenAddress local, SipProtocol protocol)
     {
         var target = server.Port is { } port ? $"{server.Host}:{port}" : server.Host;
-        var transport = protocol == SipProtocol.Tcp ? "TCP" : "UDP";
-        var uriTransport = protocol == SipProtocol.Tcp ? ";transport=tcp" : "";
+        var transport = new SipEndpoint(protocol, local.Address).ProtocolName;
+        var (scheme, uriTransport) = ProbeTls.SchemeAndTransport(server);
         var self = $"{Host(local.Address.Address)}:{local.Address.Port}";
         var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
         var text = string.Create(CultureInfo.InvariantCulture, $"""
-            OPTIONS sip:{target}{uriTransport} SIP/2.0
+            OPTIONS {scheme}:{target}{uriTransport} SIP/2.0
             Via: SIP/2.0/{transport} {self};branch=z9hG4bK{id};rport
             Max-Forwards: 70
             From: <sip:dialer-health@{self}>;tag={id}
-            To: <sip:{target}>
+            To: <{scheme}:{target}>
             Call-ID: {id}@{self}
             CSeq: 1 OPTIONS
             Accept: application/sdp

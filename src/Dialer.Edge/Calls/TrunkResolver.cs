@@ -2,18 +2,19 @@ using System.Net;
 using Dialer.Peers.Model;
 using Dialer.Sip.Dns;
 using Dialer.Sip.Transport;
+using Dialer.Sip.Transport.Tls;
 
 namespace Dialer.Edge.Calls;
 
 /// <summary>A trunk server's address: the outbound proxy when set; IP literals directly; names by RFC 3263.</summary>
-public sealed class TrunkResolver(TimeProvider time)
+public sealed partial class TrunkResolver(TimeProvider time, TlsClientPolicies? tlsPeers = null)
 {
     private SipServerLocator? _locator;
 
     public async Task<SipEndpoint?> ResolveAsync(TrunkServer server)
     {
         ArgumentNullException.ThrowIfNull(server);
-        var protocol = server.Transport == SipTransport.Tcp ? SipProtocol.Tcp : SipProtocol.Udp;
+        var protocol = ProtocolOf(server);
         var (host, port) = server.NextHop();
         if (IPAddress.TryParse(host, out var address))
         {

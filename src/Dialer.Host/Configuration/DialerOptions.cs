@@ -50,8 +50,11 @@ public sealed class SipOptions
     /// <summary>SIP domains the edge is responsible for, besides its own listen addresses.</summary>
     public List<string> Domains { get; set; } = [];
 
-    /// <summary>Where the SIP edge listens, "udp:IP:PORT" / "tcp:IP:PORT"; empty means udp and tcp on 127.0.0.1:5060.</summary>
+    /// <summary>Where the SIP edge listens, "udp:IP:PORT" / "tcp:IP:PORT" / "tls:IP:PORT"; empty means udp and tcp on 127.0.0.1:5060.</summary>
     public List<string> Listen { get; set; } = [];
+
+    /// <summary>Certificates of tls: listen addresses (required with one) and the TLS handshake bound.</summary>
+    public SipTlsConfig Tls { get; set; } = new();
 }
 
 public sealed class EdgeOptions
