@@ -6,7 +6,7 @@ using NUnit.Framework;
 
 namespace Dialer.Peers.Tests;
 
-/// <summary>A trunk's TLS checks (issue 14, sql/011_trunk_tls.sql): stored, read back, replaced, audited; validation names the field.</summary>
+/// <summary>A trunk's TLS checks (issue 14, sql/013_trunk_tls.sql): stored, read back, replaced, audited; validation names the field.</summary>
 public sealed class TrunkTlsTests : RepositoryFixture
 {
     private static TrunkInput TlsTrunk(string name, TrunkTlsInput? tls)
