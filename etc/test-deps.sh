@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs beyond the .NET SDK and the private MariaDB (etc/dev-db.sh installs that):
 # SIPp (Debian package sip-tester), the independent SIP peer of the interop tests; Kamailio (Debian package
-# kamailio), which checks that `dialer export kamailio` writes files its modules load; baresip (Debian package
+# kamailio), which checks that `dialer export kamailio` writes files its modules load, and with its tls module (Debian
+# package kamailio-tls-modules) is the TLS carrier of the TLS tests; baresip (Debian package
 # baresip-core), a real softphone registering and calling through the edge; and Chromium (Debian package
 # chromium), the headless browser of the web console tests (Playwright drives it; it never downloads a browser of
 # its own). Idempotent: apt-get runs only when something is missing.
@@ -10,6 +11,8 @@ packages=()
 if ! command -v sipp >/dev/null 2>&1; then packages+=(sip-tester); fi
 # kamailio lives in /usr/sbin, which a normal user's PATH may lack.
 if ! command -v kamailio >/dev/null 2>&1 && [[ ! -x /usr/sbin/kamailio ]]; then packages+=(kamailio); fi
+# Kamailio's tls module (the TLS carrier of the TLS tests) is a package of its own.
+if ! compgen -G "/usr/lib/*/kamailio/modules/tls.so" >/dev/null && [[ ! -e /usr/lib/kamailio/modules/tls.so ]]; then packages+=(kamailio-tls-modules); fi
 if ! command -v baresip >/dev/null 2>&1; then packages+=(baresip-core); fi
 if [[ ! -x /usr/bin/chromium ]]; then packages+=(chromium); fi
 if [[ ${#packages[@]} -eq 0 ]]; then

@@ -33,6 +33,9 @@ public sealed record EdgeParts(
 
     /// <summary>Where the edge records call setup times; null records nothing.</summary>
     public EdgeMetrics? Metrics { get; init; }
+
+    /// <summary>Where the certificate checks of TLS trunk servers are registered for the sender; null registers none.</summary>
+    public Sip.Transport.Tls.TlsClientPolicies? TlsPeers { get; init; }
 }
 
 /// <summary>
@@ -60,7 +63,7 @@ public static class EdgeComposition
         var registrar = new PhoneRegistrar(settings, parts.Location, gate, addresses, time, loggers.CreateLogger<PhoneRegistrar>());
         var handlers = new EdgeHandlers(
             registrar,
-            new TrunkCalls(parts.Peers, parts.Ledger, clients, forwarder, parts.Dialogs, parts.Board, new TrunkResolver(new Dialer.Sip.Dns.DnsResolver(settings.Dns, time)), time, loggers.CreateLogger<TrunkCalls>())
+            new TrunkCalls(parts.Peers, parts.Ledger, clients, forwarder, parts.Dialogs, parts.Board, new TrunkResolver(new Dialer.Sip.Dns.DnsResolver(settings.Dns, time), parts.TlsPeers), time, loggers.CreateLogger<TrunkCalls>())
             {
                 Metrics = parts.Metrics,
             },

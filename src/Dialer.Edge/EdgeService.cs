@@ -115,14 +115,17 @@ public sealed partial class EdgeService : IAsyncDisposable
             _loggers.CreateLogger<EdgeService>().LogWarning("Bindings could not be restored: {Reason}", error.Message);
         }
         await RestoreDialogsAsync(cancellationToken);
-        _transport = new SipTransportHost(Receive, new SipTransportOptions { Time = _time, Tap = _tap }, _sipMetrics);
+        var tlsLog = _loggers.CreateLogger("Dialer.Edge.Tls");
+        _transport = new SipTransportHost(Receive, new SipTransportOptions { Time = _time, Tap = _tap, Tls = EdgeTls.Options(_settings.Tls, tlsLog) }, _sipMetrics);
         _transport.Start(_settings.Listen);
         NatKeepalive keepalive;
         (_layer, _core, keepalive) = EdgeComposition.Compose(new EdgeParts(_settings, _transport, _transport.Bound, _peers, Location, Ledger, Dialogs, _board, _time, _loggers)
         {
             SipMetrics = _sipMetrics,
             Metrics = Metrics,
+            TlsPeers = _transport.TlsPeers,
         });
+        EdgeTls.WatchUnverified(_peers, tlsLog);
         _loops.Add(Task.Run(() => _refresher.RunAsync(_stop.Token), CancellationToken.None));
         _loops.Add(Task.Run(() => _writer.RunAsync(_stop.Token), CancellationToken.None));
         _loops.Add(Task.Run(() => _callLog.RunAsync(_stop.Token), CancellationToken.None));

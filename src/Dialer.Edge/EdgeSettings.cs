@@ -9,6 +9,9 @@ public sealed record EdgeSettings
     /// <summary>Addresses to listen on (CONTRACT.md Dialer:Sip:Listen).</summary>
     public IReadOnlyList<SipListenAddress> Listen { get; init; } = [];
 
+    /// <summary>Certificates of tls: listen addresses (Dialer:Sip:Tls).</summary>
+    public EdgeTlsSettings Tls { get; init; } = new();
+
     /// <summary>SIP domains served besides the listen addresses (Dialer:Sip:Domains).</summary>
     public IReadOnlyList<string> Domains { get; init; } = [];
 

@@ -16,10 +16,11 @@ namespace Dialer.Health;
 
 /// <summary>
 /// Sends SIP OPTIONS to trunk servers from a transport of its own (UDP and TCP, free ports on the configured
-/// addresses, IPv4 and IPv6), each in a client transaction with a Polly timeout of the trunk's probe timeout and no
-/// retry. The RTT runs from the send to the first final response; the trunk's alive codes decide what counts as alive.
-/// A name that locates to several addresses (SRV targets, A/AAAA records) is probed along them in order until one is
-/// alive, as calls fail over along them: the server is down only when none of them answers.
+/// addresses, IPv4 and IPv6; TLS over outbound connections checked as the trunk's tls settings say), each in a client
+/// transaction with a Polly timeout of the trunk's probe timeout and no retry. The RTT runs from the send to the first
+/// final response; the trunk's alive codes decide what counts as alive. A name that locates to several addresses (SRV
+/// targets, A/AAAA records) is probed along them in order until one is alive, as calls fail over along them: the
+/// server is down only when none of them answers.
 /// </summary>
 public sealed class OptionsProber : ITransactionUser, IAsyncDisposable
 {
@@ -36,7 +37,7 @@ public sealed class OptionsProber : ITransactionUser, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(from);
         _transport = new SipTransportHost(Receive, new SipTransportOptions { UdpReceiveLoops = 1, Tap = tap });
-        _transport.Start(from);
+        _transport.Start(ProbeTls.Listeners(from));
         _layer = new TransactionLayer(new TransactionContext(_transport, time, SipTimers.Default), this);
         _locator = new SipServerLocator(dns ?? new DnsResolver(new DnsSettings(), time));
     }
@@ -47,11 +48,12 @@ public sealed class OptionsProber : ITransactionUser, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(trunk);
         ArgumentNullException.ThrowIfNull(server);
-        var protocol = server.Transport == SipTransport.Tcp ? SipProtocol.Tcp : SipProtocol.Udp;
-        if (server.Transport == SipTransport.Tls || !_transport.Bound.Any(b => b.Protocol == protocol))
+        var protocol = ProbeTls.ProtocolOf(server);
+        if (ProbeTls.Local(_transport.Bound, protocol) is null)
         {
             return new ProbeOutcome(false, null, null, $"no {WireNames.Of(server.Transport)} transport to probe with");
         }
+        var tlsPolicy = protocol == SipProtocol.Tls ? ProbeTls.PolicyFor(trunk, server) : null;
         var (host, port) = server.NextHop();
         IReadOnlyList<SipEndpoint> found;
         try
@@ -77,6 +79,11 @@ public sealed class OptionsProber : ITransactionUser, IAsyncDisposable
                 outcome ??= new ProbeOutcome(false, null, null, $"no {WireNames.Of(server.Transport)} {Family(destination)} address to probe {destination} from");
                 continue;
             }
+            if (tlsPolicy is not null)
+            {
+                // The connection the first send opens checks the certificate as the trunk says (CA file, name, or skip).
+                _transport.TlsPeers.Set(destination.Address, tlsPolicy);
+            }
             outcome = await ProbeOneAsync(trunk, server, local, destination, cancellationToken);
             if (outcome.Alive)
             {
@@ -86,8 +93,8 @@ public sealed class OptionsProber : ITransactionUser, IAsyncDisposable
         return outcome!;
     }
 
-    private SipListenAddress? LocalFor(SipEndpoint destination) => _transport.Bound.FirstOrDefault(b => b.Protocol == destination.Protocol
-        && b.Address.AddressFamily == destination.Address.AddressFamily);
+    private SipListenAddress? LocalFor(SipEndpoint destination) =>
+        ProbeTls.Local([.. _transport.Bound.Where(b => b.Address.AddressFamily == destination.Address.AddressFamily)], destination.Protocol);
 
     private static string Family(SipEndpoint endpoint) => endpoint.Address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? "IPv6" : "IPv4";
 
@@ -137,16 +144,16 @@ public sealed class OptionsProber : ITransactionUser, IAsyncDisposable
         var host = IPAddress.TryParse(server.Host, out var literal) && literal.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6
             ? $"[{server.Host}]" : server.Host;
         var target = server.Port is { } port ? $"{host}:{port}" : host;
-        var transport = protocol == SipProtocol.Tcp ? "TCP" : "UDP";
-        var uriTransport = protocol == SipProtocol.Tcp ? ";transport=tcp" : "";
+        var transport = new SipEndpoint(protocol, local.Address).ProtocolName;
+        var (scheme, uriTransport) = ProbeTls.SchemeAndTransport(server);
         var self = $"{Host(local.Address.Address)}:{local.Address.Port}";
         var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
         var text = string.Create(CultureInfo.InvariantCulture, $"""
-            OPTIONS sip:{target}{uriTransport} SIP/2.0
+            OPTIONS {scheme}:{target}{uriTransport} SIP/2.0
             Via: SIP/2.0/{transport} {self};branch=z9hG4bK{id};rport
             Max-Forwards: 70
             From: <sip:dialer-health@{self}>;tag={id}
-            To: <sip:{target}>
+            To: <{scheme}:{target}>
             Call-ID: {id}@{self}
             CSeq: 1 OPTIONS
             Accept: application/sdp

@@ -113,6 +113,9 @@ public sealed class ValidationApiTests : ApiFixture
     [TestCase("POST", "/api/phones", """{"extension":"2001","extension":"2002","password":"long enough"}""", "extension")]
     [TestCase("POST", "/api/trunks", """{"name":"t","channelCap":1.5,""" + OneServer + "}", "channelCap")]
     [TestCase("POST", "/api/trunks", """{"name":"t","channelCap":1,"servers":{"host":"x"}}""", "servers")]
+    [TestCase("POST", "/api/trunks", """{"name":"t","channelCap":1,"tls":{"caFile":"ca.pem"},""" + OneServer + "}", "tls.caFile")]
+    [TestCase("POST", "/api/trunks", """{"name":"t","channelCap":1,"tls":{"caFile":"/etc/ca.pem","skipVerify":true},""" + OneServer + "}", "tls.skipVerify")]
+    [TestCase("POST", "/api/trunks", """{"name":"t","channelCap":1,"tls":{"serverName":"bad name"},""" + OneServer + "}", "tls.serverName")]
     public async Task BadInput_Is400NamingTheField(string method, string path, string json, string field)
     {
         var response = method == "POST" ? await Admin.PostJsonAsync(path, json) : await Admin.PutJsonAsync(path, json);

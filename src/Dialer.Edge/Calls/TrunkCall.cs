@@ -75,7 +75,7 @@ internal sealed class TrunkCall(TrunkCallServices services, ServerTransaction in
                 await SendAsync(next.Server, destination, authorization: null);
                 return;
             }
-            var found = await services.Resolver.ResolveAsync(next.Server);
+            var found = await services.Resolver.ResolveAsync(_trunk, next.Server);
             lock (_gate)
             {
                 _located = next.Server;
@@ -248,11 +248,11 @@ internal sealed class TrunkCall(TrunkCallServices services, ServerTransaction in
         var host = server.Host.Contains(':', StringComparison.Ordinal) ? $"[{server.Host}]" : server.Host;
         var port = server.Port is { } p ? $":{p}" : "";
         var parameters = _trunk.RuriTransform.Params.Length > 0 ? ";" + _trunk.RuriTransform.Params : "";
-        var transport = server.Transport == SipTransport.Tcp ? ";transport=tcp" : "";
+        var (scheme, transport) = TrunkUris.SchemeAndTransport(server);
         var identity = CallerIdentity.For(invite, _trunk, host, phone);
         var changes = new ForwardChanges
         {
-            RequestUri = $"sip:{TrunkSelector.TransformNumber(_trunk, number)}@{host}{port}{transport}{parameters}",
+            RequestUri = $"{scheme}:{TrunkSelector.TransformNumber(_trunk, number)}@{host}{port}{transport}{parameters}",
             RecordRoute = dialog,
             Remove = identity.Removed,
             Add = authorization is null ? identity.Added : [.. identity.Added, authorization],

@@ -75,7 +75,7 @@ public sealed partial class TrunkCalls
         }
         var campaign = isDialer ? invite.GetValue("X-Dialer-Campaign") : null;
         // Servers that are down (health probes or call failures) or disabled get no new calls.
-        var servers = TrunkSelector.Order(trunk, server => server.Transport != SipTransport.Tls && _services.Board.IsRoutable(TrunkServerKey.For(trunk, server)));
+        var servers = TrunkSelector.Order(trunk, server => _services.Board.IsRoutable(TrunkServerKey.For(trunk, server)));
         if (servers.Count == 0)
         {
             _ledger.For(trunk.Name).Refuse(RejectCause.NoServer, campaign);

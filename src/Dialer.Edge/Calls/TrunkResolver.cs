@@ -1,6 +1,7 @@
 using Dialer.Peers.Model;
 using Dialer.Sip.Dns;
 using Dialer.Sip.Transport;
+using Dialer.Sip.Transport.Tls;
 
 namespace Dialer.Edge.Calls;
 
@@ -8,7 +9,7 @@ namespace Dialer.Edge.Calls;
 /// Where a trunk server's requests go: its outbound proxy when set, else the server itself; IP literals directly,
 /// names by the server's DNS order. Every located address comes back, in order, for the call to fail over along.
 /// </summary>
-public sealed class TrunkResolver(IDnsResolver dns)
+public sealed partial class TrunkResolver(IDnsResolver dns, TlsClientPolicies? tlsPeers = null)
 {
     private readonly SipServerLocator _locator = new(dns);
 
@@ -16,7 +17,7 @@ public sealed class TrunkResolver(IDnsResolver dns)
     public async Task<IReadOnlyList<SipEndpoint>> ResolveAsync(TrunkServer server)
     {
         ArgumentNullException.ThrowIfNull(server);
-        var protocol = server.Transport == SipTransport.Tcp ? SipProtocol.Tcp : SipProtocol.Udp;
+        var protocol = ProtocolOf(server);
         var (host, port) = server.NextHop();
         var order = server.DnsOrder == DnsOrder.AFirst ? LocateOrder.AddressFirst : LocateOrder.Rfc3263;
         try

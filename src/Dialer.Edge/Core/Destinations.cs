@@ -11,15 +11,16 @@ namespace Dialer.Edge.Core;
 public static class Destinations
 {
     /// <summary>
-    /// A phone's binding: over TCP its connection; over UDP the contact as written when it is the address the
+    /// A phone's binding: over TCP or TLS its connection (RFC 5626 §5.3: requests to the phone reuse the flow it
+    /// registered over; a phone behind NAT or TLS has no reachable listener); over UDP the contact as written when it is the address the
     /// REGISTER came from, else the observed source (the phone is behind NAT, RFC 3581).
     /// </summary>
     public static SipEndpoint ForBinding(Binding binding)
     {
         ArgumentNullException.ThrowIfNull(binding);
-        if (binding.Protocol == "tcp")
+        if (binding.Protocol is "tcp" or "tls")
         {
-            return new SipEndpoint(SipProtocol.Tcp, binding.Source);
+            return new SipEndpoint(binding.Protocol == "tls" ? SipProtocol.Tls : SipProtocol.Tcp, binding.Source);
         }
         if (SipUri.TryParse(binding.Contact, out var contact) && IPAddress.TryParse(contact.HostWithoutBrackets, out var ip)
             && ip.Equals(binding.Source.Address))
@@ -72,7 +73,10 @@ public static class Destinations
         {
             return null;
         }
-        var protocol = string.Equals(uri.Parameter("transport"), "tcp", StringComparison.OrdinalIgnoreCase) ? SipProtocol.Tcp : SipProtocol.Udp;
+        var transport = uri.Parameter("transport");
+        // sips: means TLS (RFC 3261 §19.1.2); transport=tls is its older spelling.
+        var protocol = uri.IsSecure || string.Equals(transport, "tls", StringComparison.OrdinalIgnoreCase) ? SipProtocol.Tls
+            : string.Equals(transport, "tcp", StringComparison.OrdinalIgnoreCase) ? SipProtocol.Tcp : SipProtocol.Udp;
         return new SipEndpoint(protocol, new IPEndPoint(ip, uri.Port ?? (uri.IsSecure ? 5061 : 5060)));
     }
 
@@ -101,7 +105,9 @@ public static class Destinations
                 return null;
             }
             var port = via.Rport > 0 ? via.Rport : via.Port == 0 ? 5060 : via.Port;
-            var protocol = System.Text.Encoding.ASCII.GetString(via.Transport.Of(span)).Equals("TCP", StringComparison.OrdinalIgnoreCase) ? SipProtocol.Tcp : SipProtocol.Udp;
+            var transport = System.Text.Encoding.ASCII.GetString(via.Transport.Of(span));
+            var protocol = transport.Equals("TLS", StringComparison.OrdinalIgnoreCase) ? SipProtocol.Tls
+                : transport.Equals("TCP", StringComparison.OrdinalIgnoreCase) ? SipProtocol.Tcp : SipProtocol.Udp;
             return new SipEndpoint(protocol, new IPEndPoint(address, port));
         }
         return null;

@@ -15,8 +15,14 @@ public sealed record TrunkView(
             [.. trunk.Acl.Select(cidr => cidr.ToString())],
             trunk.Auth is null ? null : new TrunkAuthView(trunk.Auth.Username),
             WireNames.Of(trunk.CallOriginHeader), trunk.RuriTransform, trunk.FromUser, trunk.FromDomain, trunk.Probe,
-            [.. trunk.Servers.Select(TrunkServerView.Of)], trunk.Active, trunk.Version);
+            [.. trunk.Servers.Select(TrunkServerView.Of)], trunk.Active, trunk.Version)
+        {
+            Tls = trunk.Tls,
+        };
     }
+
+    /// <summary>Certificate checks of the TLS servers: caFile, skipVerify, serverName.</summary>
+    public TrunkTls Tls { get; init; } = TrunkTls.Default;
 }
 
 public sealed record TrunkAuthView(string Username);

@@ -7,7 +7,7 @@ namespace Dialer.Host.Configuration;
 /// depends on the working directory: without --config the file is /etc/dialer/dialer.json when it exists, else
 /// etc/dialer.json beside the executable (the dist tarball's layout), else none; a relative
 /// Dialer:Secrets:KeyFile is taken relative to the configuration file's folder, or to <see cref="StateDirectory"/>
-/// when no file was read.
+/// when no file was read; so are the TLS certificate and key files under Dialer:Sip:Tls.
 /// </summary>
 public static class DialerConfiguration
 {
@@ -40,17 +40,35 @@ public static class DialerConfiguration
         var settings = new Dictionary<string, string?>(overrides ?? new Dictionary<string, string?>());
         var configuration = Build(file, settings);
         // The key file is state, not a place in the working directory: anchor a relative path once, here.
-        var keyFile = configuration[KeyFileKey];
-        if (!string.IsNullOrWhiteSpace(keyFile) && !Path.IsPathRooted(keyFile))
+        var anchor = file is null ? StateDirectory : Path.GetDirectoryName(file)!;
+        var anchored = false;
+        foreach (var key in FileKeys(configuration))
         {
-            var anchor = file is null ? StateDirectory : Path.GetDirectoryName(file)!;
-            settings[KeyFileKey] = Path.GetFullPath(Path.Combine(anchor, keyFile));
-            configuration = Build(file, settings);
+            var value = configuration[key];
+            if (!string.IsNullOrWhiteSpace(value) && !Path.IsPathRooted(value))
+            {
+                settings[key] = Path.GetFullPath(Path.Combine(anchor, value));
+                anchored = true;
+            }
         }
-        return configuration;
+        return anchored ? Build(file, settings) : configuration;
     }
 
     private const string KeyFileKey = "Dialer:Secrets:KeyFile";
+    private const string TlsKey = "Dialer:Sip:Tls";
+
+    /// <summary>The settings that name files: the secrets key and the TLS certificates and keys.</summary>
+    private static IEnumerable<string> FileKeys(IConfiguration configuration)
+    {
+        yield return KeyFileKey;
+        yield return TlsKey + ":CertificateFile";
+        yield return TlsKey + ":KeyFile";
+        foreach (var entry in configuration.GetSection(TlsKey + ":ServerNames").GetChildren())
+        {
+            yield return entry.Path + ":CertificateFile";
+            yield return entry.Path + ":KeyFile";
+        }
+    }
 
     private static IConfigurationRoot Build(string? file, Dictionary<string, string?> settings)
     {

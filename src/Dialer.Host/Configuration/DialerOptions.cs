@@ -50,7 +50,7 @@ public sealed class SipOptions
     /// <summary>SIP domains the edge is responsible for, besides its own listen addresses.</summary>
     public List<string> Domains { get; set; } = [];
 
-    /// <summary>Where the SIP edge listens, "udp:IP:PORT" / "tcp:IP:PORT"; empty means udp and tcp on 127.0.0.1:5060.</summary>
+    /// <summary>Where the SIP edge listens, "udp:IP:PORT" / "tcp:IP:PORT" / "tls:IP:PORT"; empty means udp and tcp on 127.0.0.1:5060.</summary>
     public List<string> Listen { get; set; } = [];
 
     /// <summary>HEPv3 mirroring of every SIP message in and out (off by default).</summary>
@@ -58,6 +58,9 @@ public sealed class SipOptions
 
     /// <summary>How trunk servers' names are looked up (the edge's calls and the health probes).</summary>
     public DnsOptions Dns { get; set; } = new();
+
+    /// <summary>Certificates of tls: listen addresses (required with one) and the TLS handshake bound.</summary>
+    public SipTlsConfig Tls { get; set; } = new();
 }
 
 public sealed class DnsOptions

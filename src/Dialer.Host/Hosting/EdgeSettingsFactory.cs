@@ -6,6 +6,7 @@ using Dialer.Host.Configuration;
 using Dialer.Peers.Security;
 using Dialer.Peers.Model;
 using Dialer.Sip.Transport;
+using Dialer.Sip.Transport.Tls;
 
 namespace Dialer.Host.Hosting;
 
@@ -28,7 +29,7 @@ public static class EdgeSettingsFactory
             }
             else
             {
-                failures.Add($"Dialer:Sip:Listen:{i} '{configured[i]}' must be udp:IP:PORT or tcp:IP:PORT");
+                failures.Add($"Dialer:Sip:Listen:{i} '{configured[i]}' must be udp:IP:PORT, tcp:IP:PORT or tls:IP:PORT");
             }
         }
         var acl = new List<Cidr>();
@@ -104,6 +105,7 @@ public static class EdgeSettingsFactory
             DialogKey = DialogKey(options, failures),
             // Reported once, by the options validator.
             Dns = DnsSettingsFactory.From(options, []),
+            Tls = Tls(options.Sip.Tls, listen.Any(l => l.Protocol == SipProtocol.Tls), failures),
             Listen = listen,
             Domains = options.Sip.Domains,
             Realm = options.Sip.Realm,
@@ -152,6 +154,53 @@ public static class EdgeSettingsFactory
         {
             failures.Add(error.Message);
             return DialogToken.DeriveKey(new byte[32]);
+        }
+    }
+
+    /// <summary>Dialer:Sip:Tls: the certificate files must exist when a tls: address is listened on (read at start, then on change).</summary>
+    private static EdgeTlsSettings Tls(SipTlsConfig tls, bool listening, List<string> failures)
+    {
+        const string Key = "Dialer:Sip:Tls";
+        if (tls.HandshakeTimeoutSeconds is < 1 or > 300)
+        {
+            failures.Add($"{Key}:HandshakeTimeoutSeconds must be between 1 and 300");
+        }
+        var names = new List<TlsCertificateFiles>();
+        for (var i = 0; i < tls.ServerNames.Count; i++)
+        {
+            var entry = tls.ServerNames[i];
+            if (string.IsNullOrWhiteSpace(entry.Name))
+            {
+                failures.Add($"{Key}:ServerNames:{i}:Name is required");
+            }
+            RequireFile(failures, $"{Key}:ServerNames:{i}:CertificateFile", entry.CertificateFile);
+            RequireFile(failures, $"{Key}:ServerNames:{i}:KeyFile", entry.KeyFile);
+            names.Add(new TlsCertificateFiles(entry.Name, entry.CertificateFile, entry.KeyFile));
+        }
+        TlsCertificateFiles? certificate = null;
+        if (listening || tls.CertificateFile.Length > 0 || tls.KeyFile.Length > 0)
+        {
+            RequireFile(failures, $"{Key}:CertificateFile", tls.CertificateFile, listening ? " (a tls: listen address needs one)" : "");
+            RequireFile(failures, $"{Key}:KeyFile", tls.KeyFile, listening ? " (a tls: listen address needs one)" : "");
+            certificate = new TlsCertificateFiles("", tls.CertificateFile, tls.KeyFile);
+        }
+        return new EdgeTlsSettings
+        {
+            Certificate = certificate,
+            ServerNames = names,
+            HandshakeTimeout = TimeSpan.FromSeconds(Math.Clamp(tls.HandshakeTimeoutSeconds, 1, 300)),
+        };
+    }
+
+    private static void RequireFile(List<string> failures, string key, string path, string why = "")
+    {
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            failures.Add($"{key} is required{why}");
+        }
+        else if (!File.Exists(path))
+        {
+            failures.Add($"{key} '{path}' does not exist");
         }
     }
 

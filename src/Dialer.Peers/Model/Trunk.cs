@@ -17,7 +17,11 @@ public sealed record Trunk(
     ProbePolicy Probe,
     IReadOnlyList<TrunkServer> Servers,
     bool Active,
-    long Version);
+    long Version)
+{
+    /// <summary>Certificate checks of the trunk's TLS servers.</summary>
+    public TrunkTls Tls { get; init; } = TrunkTls.Default;
+}
 
 /// <summary>
 /// Outbound digest credentials the edge uses when a carrier challenges. In a write, a null

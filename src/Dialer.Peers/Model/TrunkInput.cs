@@ -18,6 +18,8 @@ public sealed class TrunkInput
     public string? FromDomain { get; set; }
     public ProbePolicyInput? Probe { get; set; }
     public List<TrunkServerInput>? Servers { get; set; }
+    /// <summary>Certificate checks of the TLS servers; omitted means the system store and the server's host name.</summary>
+    public TrunkTlsInput? Tls { get; set; }
     public bool? Active { get; set; }
 }
 

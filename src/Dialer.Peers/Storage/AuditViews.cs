@@ -37,6 +37,7 @@ internal static class AuditViews
         trunk.FromUser,
         trunk.FromDomain,
         trunk.Probe,
+        trunk.Tls,
         Servers = trunk.Servers.Select(s => new
         {
             s.Host,

@@ -10,7 +10,7 @@ public sealed partial class PeerRepository
     private const string TrunkColumns = """
         id, name, description, channel_cap, cps_cap, codecs, dial_prefix, auth_username, auth_secret,
         call_origin_header, ruri_strip, ruri_prefix, ruri_params, from_user, from_domain, probe_interval_s,
-        probe_timeout_ms, probe_fail_threshold, probe_recover_threshold, probe_lag_ms, probe_alive_codes, active, row_version
+        probe_timeout_ms, probe_fail_threshold, probe_recover_threshold, probe_lag_ms, probe_alive_codes, tls_ca_file, tls_skip_verify, tls_server_name, active, row_version
         """;
 
     /// <summary>Loads the ACL and servers of the given trunk rows in two queries, whatever their number.</summary>
@@ -102,6 +102,9 @@ public sealed partial class PeerRepository
         ProbeRecoverThreshold = trunk.Probe.RecoverThreshold,
         ProbeLagMs = trunk.Probe.LagMs,
         ProbeAliveCodes = trunk.Probe.AliveCodes,
+        TlsCaFile = trunk.Tls.CaFile,
+        TlsSkipVerify = trunk.Tls.SkipVerify,
+        TlsServerName = trunk.Tls.ServerName,
         trunk.Active,
         version,
     };
@@ -129,6 +132,9 @@ public sealed partial class PeerRepository
         public int ProbeRecoverThreshold { get; set; }
         public int ProbeLagMs { get; set; }
         public string ProbeAliveCodes { get; set; } = "";
+        public string TlsCaFile { get; set; } = "";
+        public bool TlsSkipVerify { get; set; }
+        public string TlsServerName { get; set; } = "";
         public bool Active { get; set; }
         public long RowVersion { get; set; }
 
@@ -138,7 +144,10 @@ public sealed partial class PeerRepository
             return new Trunk(Name, Description, ChannelCap, CpsCap, SplitCodecs(Codecs), DialPrefix, acl, auth, origin,
                 new RuriTransform(RuriStrip, RuriPrefix, RuriParams), FromUser, FromDomain,
                 new ProbePolicy(ProbeIntervalS, ProbeTimeoutMs, ProbeFailThreshold, ProbeRecoverThreshold, ProbeLagMs, ProbeAliveCodes),
-                servers, Active, RowVersion);
+                servers, Active, RowVersion)
+            {
+                Tls = new TrunkTls(TlsCaFile, TlsSkipVerify, TlsServerName),
+            };
         }
     }
 

@@ -46,8 +46,8 @@ public sealed partial class PeerRepository
                     INSERT INTO trunks ({TrunkColumns.Replace("id, ", "", StringComparison.Ordinal)}, created_at, updated_at)
                     VALUES (@Name, @Description, @ChannelCap, @CpsCap, @Codecs, @DialPrefix, @AuthUsername, @AuthSecret,
                         @CallOriginHeader, @RuriStrip, @RuriPrefix, @RuriParams, @FromUser, @FromDomain, @ProbeIntervalS,
-                        @ProbeTimeoutMs, @ProbeFailThreshold, @ProbeRecoverThreshold, @ProbeLagMs, @ProbeAliveCodes, @Active,
-                        @version, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6));
+                        @ProbeTimeoutMs, @ProbeFailThreshold, @ProbeRecoverThreshold, @ProbeLagMs, @ProbeAliveCodes, @TlsCaFile, @TlsSkipVerify,
+                        @TlsServerName, @Active, @version, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6));
                     SELECT LAST_INSERT_ID();
                     """, TrunkArgs(trunk, secret, version), transaction);
                 await WriteTrunkChildrenAsync(connection, transaction, id, trunk);
@@ -94,7 +94,8 @@ public sealed partial class PeerRepository
                     ruri_params = @RuriParams, from_user = @FromUser, from_domain = @FromDomain,
                     probe_interval_s = @ProbeIntervalS, probe_timeout_ms = @ProbeTimeoutMs,
                     probe_fail_threshold = @ProbeFailThreshold, probe_recover_threshold = @ProbeRecoverThreshold,
-                    probe_lag_ms = @ProbeLagMs, probe_alive_codes = @ProbeAliveCodes, active = @Active,
+                    probe_lag_ms = @ProbeLagMs, probe_alive_codes = @ProbeAliveCodes, tls_ca_file = @TlsCaFile,
+                    tls_skip_verify = @TlsSkipVerify, tls_server_name = @TlsServerName, active = @Active,
                     row_version = @version, updated_at = UTC_TIMESTAMP(6)
                 WHERE name = @Name
                 """, TrunkArgs(trunk, secret, version), transaction);

@@ -37,11 +37,15 @@ public static partial class PeerValidator
         Rules.Host(errors, "fromDomain", input.FromDomain, required: false);
         var probe = ProbeFrom(errors, input.Probe);
         var servers = ServersFrom(errors, input.Servers);
+        var tls = TlsFrom(errors, input.Tls);
         errors.ThrowIfAny();
         return new Trunk(trunkName!, input.Description ?? "", input.ChannelCap!.Value, input.CpsCap ?? 0, codecs,
             input.DialPrefix ?? "", acl, auth, origin, ruri, input.FromUser ?? "",
             string.IsNullOrEmpty(input.FromDomain) ? "" : Rules.NormalizeHost(input.FromDomain), probe, servers,
-            input.Active ?? true, 0);
+            input.Active ?? true, 0)
+        {
+            Tls = tls,
+        };
     }
 
     private static List<Cidr> AclFrom(ValidationErrors errors, List<string>? input)

@@ -3,7 +3,7 @@ using System.Net;
 
 namespace Dialer.Sip.Transport;
 
-/// <summary>A listen address as configured: "udp:127.0.0.1:5060", "tcp:[::1]:5060" (CONTRACT.md Dialer:Sip:Listen).</summary>
+/// <summary>A listen address as configured: "udp:127.0.0.1:5060", "tcp:[::1]:5060", "tls:127.0.0.1:5061" (CONTRACT.md Dialer:Sip:Listen).</summary>
 public sealed record SipListenAddress(SipProtocol Protocol, IPEndPoint Address)
 {
     public static bool TryParse(string? text, [NotNullWhen(true)] out SipListenAddress? address)
@@ -18,6 +18,7 @@ public sealed record SipListenAddress(SipProtocol Protocol, IPEndPoint Address)
         {
             "udp" => SipProtocol.Udp,
             "tcp" => SipProtocol.Tcp,
+            "tls" => SipProtocol.Tls,
             _ => (SipProtocol?)null,
         };
         if (protocol is null || !IPEndPoint.TryParse(text[(colon + 1)..], out var endpoint) || !text[(colon + 1)..].Contains(':', StringComparison.Ordinal))
@@ -28,5 +29,5 @@ public sealed record SipListenAddress(SipProtocol Protocol, IPEndPoint Address)
         return true;
     }
 
-    public override string ToString() => $"{(Protocol == SipProtocol.Tcp ? "tcp" : "udp")}:{Address}";
+    public override string ToString() => $"{Protocol.ToString().ToLowerInvariant()}:{Address}";
 }

@@ -7,17 +7,18 @@ using Dialer.Sip.Message;
 namespace Dialer.Sip.Transport;
 
 /// <summary>
-/// The transports of one SIP element: a UDP socket and a TCP listener per configured address, TCP connections
-/// reused in both directions (keyed by the peer's address), and one inbound path for everything received.
+/// The transports of one SIP element: a UDP socket and a TCP or TLS listener per configured address, TCP and TLS
+/// connections reused in both directions (keyed by protocol and the peer's address), and one inbound path for
+/// everything received.
 /// </summary>
-public sealed class SipTransportHost : ISipSender, IAsyncDisposable
+public sealed partial class SipTransportHost : ISipSender, IAsyncDisposable
 {
     private readonly SipTransportOptions _options;
     private readonly InboundProcessor _inbound;
     private readonly List<UdpChannel> _udp = [];
     private readonly List<Socket> _listeners = [];
     private readonly List<Task> _acceptLoops = [];
-    private readonly ConcurrentDictionary<IPEndPoint, TcpConnection> _connections = new();
+    private readonly ConcurrentDictionary<SipEndpoint, TcpConnection> _connections = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentDictionary<IPAddress, int> _perSource = new();
     private int _open;
@@ -57,13 +58,14 @@ public sealed class SipTransportHost : ISipSender, IAsyncDisposable
             }
             else
             {
+                PrepareTls(address);
                 var listener = new Socket(address.Address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
                 listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
                 listener.Bind(address.Address);
                 listener.Listen(1024);
                 _listeners.Add(listener);
                 Bound.Add(address with { Address = (IPEndPoint)listener.LocalEndPoint! });
-                _acceptLoops.Add(Task.Run(() => AcceptLoopAsync(listener)));
+                _acceptLoops.Add(Task.Run(() => AcceptLoopAsync(listener, address.Protocol)));
             }
         }
     }
@@ -81,7 +83,7 @@ public sealed class SipTransportHost : ISipSender, IAsyncDisposable
             _options.Tap?.Capture(SipProtocol.Udp, channel.Local, destination.Address, message.Span);
             return await channel.SendAsync(destination.Address, message, cancellationToken);
         }
-        var connection = _connections.TryGetValue(destination.Address, out var existing) ? existing : await ConnectAsync(destination.Address, cancellationToken);
+        var connection = _connections.TryGetValue(destination, out var existing) ? existing : await ConnectOnceAsync(destination, cancellationToken);
         if (connection is null)
         {
             return false;
@@ -90,13 +92,13 @@ public sealed class SipTransportHost : ISipSender, IAsyncDisposable
         return await connection.SendAsync(message, cancellationToken);
     }
 
-    private async Task AcceptLoopAsync(Socket listener)
+    private async Task AcceptLoopAsync(Socket listener, SipProtocol protocol)
     {
         while (!_stop.IsCancellationRequested)
         {
             try
             {
-                Adopt(await listener.AcceptAsync(_stop.Token), inbound: true);
+                Adopt(await listener.AcceptAsync(_stop.Token), inbound: true, protocol);
             }
             catch (OperationCanceledException)
             {
@@ -113,8 +115,9 @@ public sealed class SipTransportHost : ISipSender, IAsyncDisposable
         }
     }
 
-    private async Task<TcpConnection?> ConnectAsync(IPEndPoint remote, CancellationToken cancellationToken)
+    private async Task<TcpConnection?> ConnectAsync(SipEndpoint destination, CancellationToken cancellationToken)
     {
+        var remote = destination.Address;
         var socket = new Socket(remote.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stop.Token);
         timeout.CancelAfter(_options.ConnectTimeout);
@@ -127,13 +130,13 @@ public sealed class SipTransportHost : ISipSender, IAsyncDisposable
             socket.Dispose();
             return null;
         }
-        return Adopt(socket, inbound: false);
+        return Adopt(socket, inbound: false, destination.Protocol);
     }
 
     /// <summary>TCP connections refused at accept because a limit was reached (total or per source).</summary>
     public long RefusedConnections => Interlocked.Read(ref _refused);
 
-    private TcpConnection? Adopt(Socket socket, bool inbound)
+    private TcpConnection? Adopt(Socket socket, bool inbound, SipProtocol protocol)
     {
         var remote = (IPEndPoint)socket.RemoteEndPoint!;
         var fromSource = _perSource.AddOrUpdate(remote.Address, 1, (_, count) => count + 1);
@@ -145,12 +148,12 @@ public sealed class SipTransportHost : ISipSender, IAsyncDisposable
             return null;
         }
         Interlocked.Increment(ref _open);
-        var connection = new TcpConnection(socket, _inbound, _options);
+        var connection = new TcpConnection(socket, _inbound, _options, Secure(protocol, inbound, remote)) { IsOutbound = !inbound };
         // A newer connection from the same address replaces the older one for sending; both keep receiving.
-        _connections[connection.Remote] = connection;
+        _connections[connection.Endpoint] = connection;
         connection.Start(closed =>
         {
-            _connections.TryRemove(new KeyValuePair<IPEndPoint, TcpConnection>(closed.Remote, closed));
+            _connections.TryRemove(new KeyValuePair<SipEndpoint, TcpConnection>(closed.Endpoint, closed));
             Interlocked.Decrement(ref _open);
             Release(closed.Remote.Address);
         });

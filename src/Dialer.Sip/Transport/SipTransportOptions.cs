@@ -1,3 +1,5 @@
+using Dialer.Sip.Transport.Tls;
+
 namespace Dialer.Sip.Transport;
 
 public sealed record SipTransportOptions
@@ -28,6 +30,10 @@ public sealed record SipTransportOptions
 
     /// <summary>Sees every message received and sent, on any transport (the HEP mirror); null costs nothing.</summary>
     public ISipTap? Tap { get; init; }
+
+    /// <summary>TLS: certificates of tls: listeners, checks of servers connected to, handshake timeout. TLS connections count
+    /// against the same connection limits and timeouts as TCP ones.</summary>
+    public SipTlsOptions Tls { get; init; } = new();
 
     /// <summary>The clock of the TCP timeouts (a manual one in tests).</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;

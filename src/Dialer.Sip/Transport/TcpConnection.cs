@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
 using Dialer.Sip.Message;
 using Dialer.Sip.Parsing;
@@ -10,7 +11,9 @@ namespace Dialer.Sip.Transport;
 /// One TCP connection, inbound or outbound: a receive loop that frames the stream by Content-Length (a partial
 /// message waits for more bytes, but not longer than the partial-message timeout), answers CRLFCRLF pings with CRLF
 /// (RFC 5626 §3.5.1), and closes on garbage, when idle, when a send stalls, or when more bytes wait to be sent to a
-/// peer that does not read than <see cref="SipTransportOptions.MaxQueuedBytes"/>.
+/// peer that does not read than <see cref="SipTransportOptions.MaxQueuedBytes"/>. Over TLS the same loop reads and
+/// writes an <see cref="SslStream"/> once the handshake is done (bounded by <see cref="Tls.SipTlsOptions.HandshakeTimeout"/>);
+/// sends queued before that wait for it.
 /// </summary>
 internal sealed class TcpConnection : IAsyncDisposable
 {
@@ -24,9 +27,21 @@ internal sealed class TcpConnection : IAsyncDisposable
     private readonly InboundProcessor _inbound;
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly CancellationTokenSource _stop = new();
+    private readonly Func<Socket, CancellationToken, Task<SslStream>>? _secure;
+    private readonly TaskCompletionSource<bool> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private SslStream? _tls;
 
-    public TcpConnection(Socket socket, InboundProcessor inbound, SipTransportOptions options)
+    /// <param name="socket">The connected socket.</param>
+    /// <param name="inbound">Where received messages go.</param>
+    /// <param name="options">Timeouts and bounds.</param>
+    /// <param name="secure">The TLS handshake (server or client side) for a TLS connection; null for plain TCP.</param>
+    public TcpConnection(Socket socket, InboundProcessor inbound, SipTransportOptions options, Func<Socket, CancellationToken, Task<SslStream>>? secure = null)
     {
+        _secure = secure;
+        if (secure is null)
+        {
+            _ready.SetResult(true);
+        }
         _socket = socket;
         _inbound = inbound;
         _options = options;
@@ -36,7 +51,7 @@ internal sealed class TcpConnection : IAsyncDisposable
         socket.NoDelay = true;
         Remote = (IPEndPoint)socket.RemoteEndPoint!;
         Local = (IPEndPoint)socket.LocalEndPoint!;
-        Endpoint = new SipEndpoint(SipProtocol.Tcp, Remote);
+        Endpoint = new SipEndpoint(secure is null ? SipProtocol.Tcp : SipProtocol.Tls, Remote);
     }
 
     public IPEndPoint Remote { get; }
@@ -48,7 +63,10 @@ internal sealed class TcpConnection : IAsyncDisposable
     {
         try
         {
-            await ReceiveLoopAsync();
+            if (await HandshakeAsync())
+            {
+                await ReceiveLoopAsync();
+            }
         }
         finally
         {
@@ -58,6 +76,35 @@ internal sealed class TcpConnection : IAsyncDisposable
     });
 
     public bool IsClosed => _stop.IsCancellationRequested;
+
+    /// <summary>True once the connection can carry messages (at once for TCP, after the handshake for TLS); false if it never will.</summary>
+    public Task<bool> Ready => _ready.Task;
+
+    private async Task<bool> HandshakeAsync()
+    {
+        if (_secure is null)
+        {
+            return true;
+        }
+        using var timeout = new CancellationTokenSource(_options.Tls.HandshakeTimeout, _options.Time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, _stop.Token);
+        try
+        {
+            _tls = await _secure(_socket, linked.Token);
+            Touch();
+            _ready.TrySetResult(true);
+            return true;
+        }
+        catch (Exception error) when (Tls.TlsHandshake.IsHandshakeError(error))
+        {
+            _options.Tls.HandshakeFailed?.Invoke(Remote, !IsOutbound, error);
+            _ready.TrySetResult(false);
+            return false;
+        }
+    }
+
+    /// <summary>We opened this connection (we are the TLS client).</summary>
+    public bool IsOutbound { get; init; }
 
     public async ValueTask<bool> SendAsync(ReadOnlyMemory<byte> message, CancellationToken cancellationToken)
     {
@@ -70,6 +117,11 @@ internal sealed class TcpConnection : IAsyncDisposable
         }
         try
         {
+            if (!await _ready.Task.WaitAsync(cancellationToken))
+            {
+                Interlocked.Add(ref _queued, -message.Length);
+                return false;
+            }
             await _sendLock.WaitAsync(cancellationToken);
         }
         catch (OperationCanceledException)
@@ -81,19 +133,26 @@ internal sealed class TcpConnection : IAsyncDisposable
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token, _stop.Token);
         try
         {
-            var sent = 0;
-            while (sent < message.Length)
+            if (_tls is { } tls)
             {
-                sent += await _socket.SendAsync(message[sent..], SocketFlags.None, linked.Token);
+                await tls.WriteAsync(message, linked.Token);
+            }
+            else
+            {
+                var sent = 0;
+                while (sent < message.Length)
+                {
+                    sent += await _socket.SendAsync(message[sent..], SocketFlags.None, linked.Token);
+                }
             }
             Touch();
             return true;
         }
-        catch (Exception error) when (error is SocketException or ObjectDisposedException or OperationCanceledException)
+        catch (Exception error) when (error is SocketException or ObjectDisposedException or OperationCanceledException or IOException)
         {
-            if (timeout.IsCancellationRequested)
+            if (timeout.IsCancellationRequested || _tls is not null)
             {
-                Close(); // the peer stopped taking data mid-message: the stream is unusable now
+                Close(); // the peer stopped taking data mid-message (or a TLS record is half written): the stream is unusable now
             }
             return false;
         }
@@ -148,7 +207,9 @@ internal sealed class TcpConnection : IAsyncDisposable
                     ArrayPool<byte>.Shared.Return(buffer);
                     buffer = larger;
                 }
-                var read = await _socket.ReceiveAsync(buffer.AsMemory(filled), SocketFlags.None, _stop.Token);
+                var read = _tls is { } tls
+                    ? await tls.ReadAsync(buffer.AsMemory(filled), _stop.Token)
+                    : await _socket.ReceiveAsync(buffer.AsMemory(filled), SocketFlags.None, _stop.Token);
                 if (read == 0)
                 {
                     return;
@@ -173,9 +234,9 @@ internal sealed class TcpConnection : IAsyncDisposable
                 }
             }
         }
-        catch (Exception error) when (error is SocketException or OperationCanceledException or ObjectDisposedException)
+        catch (Exception error) when (error is SocketException or OperationCanceledException or ObjectDisposedException or IOException)
         {
-            // The peer went away or we are stopping; the connection simply ends.
+            // The peer went away (or broke the TLS framing) or we are stopping; the connection simply ends.
         }
         finally
         {
@@ -224,6 +285,11 @@ internal sealed class TcpConnection : IAsyncDisposable
         if (!_stop.IsCancellationRequested)
         {
             await _stop.CancelAsync();
+        }
+        _ready.TrySetResult(false);
+        if (_tls is not null)
+        {
+            await _tls.DisposeAsync();
         }
         _socket.Dispose();
     }

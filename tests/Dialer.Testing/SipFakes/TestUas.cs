@@ -33,10 +33,14 @@ public sealed class TestUas : ITransactionUser, IAsyncDisposable
     public long Acked => Interlocked.Read(ref _acked);
     public long Byes => Interlocked.Read(ref _byes);
 
-    public static TestUas Start(params string[] listen)
+    public static TestUas Start(params string[] listen) => Start(new SipTransportOptions(), listen);
+
+    /// <param name="options">Transport options (TLS certificates and client policies in the TLS tests).</param>
+    /// <param name="listen">Listen addresses as configured.</param>
+    public static TestUas Start(SipTransportOptions options, params string[] listen)
     {
         TestUas? uas = null;
-        var host = new SipTransportHost((message, source) => uas!.Receive(message, source));
+        var host = new SipTransportHost((message, source) => uas!.Receive(message, source), options);
         uas = new TestUas(host, TimeProvider.System);
         host.Start(listen.Select(l => SipListenAddress.TryParse(l, out var a) ? a : throw new ArgumentException(l)));
         return uas;
