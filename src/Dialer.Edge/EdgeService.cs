@@ -14,6 +14,7 @@ using Dialer.Sip.Auth;
 using Dialer.Sip.Diagnostics;
 using Dialer.Sip.Message;
 using Dialer.Sip.Transactions;
+using Dialer.Sip.Timing;
 using Dialer.Sip.Transport;
 using Microsoft.Extensions.Logging;
 
@@ -48,21 +49,22 @@ public sealed partial class EdgeService : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(loggers);
         _settings = settings;
         _peers = peers;
-        _time = time;
+        // Every timer of the edge (transactions, dialogs, write-behind delays) in one heap on one runtime timer.
+        _time = new TimerHeap(time);
         _loggers = loggers;
         _bindings = new BindingStore(database);
-        _writer = new BindingWriter(_bindings, time, loggers.CreateLogger<BindingWriter>());
-        _refresher = new SnapshotRefresher(new PeerSnapshotLoader(repository), peers, repository, time, settings.SnapshotPoll,
+        _writer = new BindingWriter(_bindings, _time, loggers.CreateLogger<BindingWriter>());
+        _refresher = new SnapshotRefresher(new PeerSnapshotLoader(repository), peers, repository, _time, settings.SnapshotPoll,
             loggers.CreateLogger<SnapshotRefresher>());
-        Location = new LocationService(time, _writer);
-        _callLog = new CallLogWriter(new CallLogStore(database), time, loggers.CreateLogger<CallLogWriter>());
-        Ledger = new ChannelLedger(time, settings.MaxChannels, _callLog.Add);
-        Dialogs = new DialogTable(new DialogToken(settings.DialogKey), time, settings.MaxCallDuration, settings.MaxDialogs);
+        Location = new LocationService(_time, _writer);
+        _callLog = new CallLogWriter(new CallLogStore(database), _time, loggers.CreateLogger<CallLogWriter>());
+        Ledger = new ChannelLedger(_time, settings.MaxChannels, _callLog.Add);
+        Dialogs = new DialogTable(new DialogToken(settings.DialogKey), _time, settings.MaxCallDuration, settings.MaxDialogs);
         _logger = loggers.CreateLogger<EdgeService>();
         var callers = new CallerClassifier(settings, peers, Location);
-        Flood = new FloodGuard(settings.Flood, callers.IsConfigured, time, loggers.CreateLogger<FloodGuard>());
+        Flood = new FloodGuard(settings.Flood, callers.IsConfigured, _time, loggers.CreateLogger<FloodGuard>());
         _dialogStore = new DialogStore(database);
-        _dialogWriter = new DialogWriter(_dialogStore, time, loggers.CreateLogger<DialogWriter>());
+        _dialogWriter = new DialogWriter(_dialogStore, _time, loggers.CreateLogger<DialogWriter>());
         Dialogs.Changed += _dialogWriter.Changed;
         _sipMetrics = new SipMetrics(meters);
         Metrics = new EdgeMetrics(meters, this);
@@ -220,6 +222,7 @@ public sealed partial class EdgeService : IAsyncDisposable
         Metrics.Dispose();
         _sipMetrics.Dispose();
         _stop.Dispose();
+        ((TimerHeap)_time).Dispose();
     }
 
     [LoggerMessage(EventId = 2602, Level = LogLevel.Information, Message = "Restored {Count} live call(s) from before the restart")]

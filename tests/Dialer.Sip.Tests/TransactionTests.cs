@@ -3,14 +3,20 @@ using System.Net;
 using System.Text;
 using Dialer.Sip.Message;
 using Dialer.Sip.Parsing;
+using Dialer.Sip.Timing;
 using Dialer.Sip.Transactions;
 using Dialer.Sip.Transport;
 using NUnit.Framework;
 
 namespace Dialer.Sip.Tests;
 
-/// <summary>RFC 3261 §17 transactions (with RFC 6026) on a fake clock: timers A-K, ACK for non-2xx, absorption.</summary>
-public sealed class TransactionTests : ITransactionUser
+/// <summary>
+/// RFC 3261 §17 transactions (with RFC 6026) on a fake clock: timers A-K, ACK for non-2xx, absorption. Run twice: on
+/// the clock's own timers, and through the edge's <see cref="TimerHeap"/> on that clock.
+/// </summary>
+[TestFixture(false)]
+[TestFixture(true)]
+public sealed class TransactionTests(bool timerHeap) : ITransactionUser
 {
     private static readonly SipEndpoint s_udpPeer = new(SipProtocol.Udp, new IPEndPoint(IPAddress.Loopback, 5099));
     private static readonly SipEndpoint s_tcpPeer = new(SipProtocol.Tcp, new IPEndPoint(IPAddress.Loopback, 5099));
@@ -28,7 +34,7 @@ public sealed class TransactionTests : ITransactionUser
     {
         _clock = new ManualTimeProvider();
         _sender = new RecordingSender();
-        _layer = new TransactionLayer(new TransactionContext(_sender, _clock, SipTimers.Default), this);
+        _layer = new TransactionLayer(new TransactionContext(_sender, timerHeap ? new TimerHeap(_clock) : _clock, SipTimers.Default), this);
         _requests.Clear();
         _acks.Clear();
         _strays.Clear();
