@@ -137,6 +137,22 @@ public sealed class TimerHeapTests
     }
 
     [Test]
+    public async Task TimersArmedOnManyThreads_SpreadOverShards_EachFireAtTheirTime()
+    {
+        using var heap = new TimerHeap(_clock, shards: 3);
+        var fired = new System.Collections.Concurrent.ConcurrentBag<int>();
+        var timers = await Task.WhenAll(Enumerable.Range(0, 64).Select(i => Task.Run(() =>
+            heap.CreateTimer(_ => fired.Add(i), null, TimeSpan.FromMilliseconds(10 + (i % 8)), Timeout.InfiniteTimeSpan))));
+        timers[5].Dispose();
+        Assert.That(heap.Count, Is.EqualTo(63));
+        _clock.Advance(TimeSpan.FromMilliseconds(9));
+        Assert.That(fired, Is.Empty);
+        _clock.Advance(TimeSpan.FromMilliseconds(10));
+        Assert.That(fired.Order(), Is.EqualTo(Enumerable.Range(0, 64).Where(i => i != 5)));
+        Assert.That(heap.Count, Is.Zero);
+    }
+
+    [Test]
     public async Task OnTheSystemClock_ATimerFires()
     {
         using var heap = new TimerHeap(TimeProvider.System);

@@ -75,6 +75,7 @@ public sealed class ClientTransaction : SipTransaction
                     {
                         // RFC 6026 §7.2: Accepted, so that 2xx retransmissions (or forks) still reach the TU (timer M).
                         MoveTo(TransactionState.Accepted);
+                        StopTimers();
                         Schedule(Timers.TransactionTimeout, () => MoveTo(TransactionState.Terminated));
                     }
                     else
@@ -100,6 +101,7 @@ public sealed class ClientTransaction : SipTransaction
     private void Complete(SipMessage response)
     {
         MoveTo(TransactionState.Completed);
+        StopTimers();
         if (IsInvite)
         {
             using var buffer = new PooledBuffer(512);

@@ -18,7 +18,8 @@ public sealed class ClientTransactions(TransactionContext context)
     public int Count => Volatile.Read(ref _count);
 
     /// <summary>Sends a request in a new client transaction; its top Via branch must be unique (RFC 3261 §8.1.1.7).</summary>
-    /// <param name="request">The serialized request; the transaction keeps it for retransmission.</param>
+    /// <param name="request">The serialized request, handed over: the transaction parses and keeps these very bytes for
+    /// retransmission (no copy), so the caller must not reuse the memory.</param>
     /// <param name="destination">Where to send it.</param>
     /// <param name="onResponse">Each response the TU should see, provisional ones first, in order.</param>
     /// <param name="onError">Timeout (408) or transport error (503) when no final response came.</param>
@@ -26,7 +27,7 @@ public sealed class ClientTransactions(TransactionContext context)
         Action<ClientTransaction, SipMessage> onResponse, Action<ClientTransaction, TransactionError> onError)
     {
         var message = new SipMessage();
-        if (SipParser.Parse(request.ToArray(), SipFraming.Stream, message, out _) != ParseStatus.Complete || !message.IsRequest
+        if (SipParser.Parse(request, SipFraming.Stream, message, out _) != ParseStatus.Complete || !message.IsRequest
             || !message.TryGetTopVia(out var via) || via.Branch.IsEmpty)
         {
             throw new ArgumentException("not a complete request with a Via branch", nameof(request));

@@ -115,6 +115,7 @@ public sealed class ServerTransaction : SipTransaction
             if (State == TransactionState.Completed && IsInvite)
             {
                 MoveTo(TransactionState.Confirmed);
+                StopTimers();
                 Schedule(Peer.IsReliable ? TimeSpan.Zero : Timers.T4, () => MoveTo(TransactionState.Terminated)); // timer I
                 return true;
             }

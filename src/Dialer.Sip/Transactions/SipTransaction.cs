@@ -32,13 +32,22 @@ public abstract class SipTransaction : IDisposable
         State = state;
         if (state == TransactionState.Terminated)
         {
-            foreach (var timer in _timers)
-            {
-                timer.Dispose();
-            }
-            _timers.Clear();
+            StopTimers();
             Terminated?.Invoke(this);
         }
+    }
+
+    /// <summary>
+    /// Stops the timers of the state being left (A/B/C/E/F once a final response came, G/H once the ACK came), so a
+    /// transaction kept for timer D/I/J/K/L/M holds one timer, not every timer it ever started.
+    /// </summary>
+    protected void StopTimers()
+    {
+        foreach (var timer in _timers)
+        {
+            timer.Dispose();
+        }
+        _timers.Clear();
     }
 
     /// <summary>Starts a timer that runs <paramref name="fire"/> under the lock unless the transaction has ended.</summary>
