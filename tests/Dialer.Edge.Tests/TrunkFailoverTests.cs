@@ -1,3 +1,4 @@
+using Dialer.Edge.Calls;
 using Dialer.Peers.Model;
 using Dialer.Peers.Validation;
 using Dialer.Sip.Dns;
@@ -117,5 +118,33 @@ public sealed class TrunkFailoverTests
         Assert.That(() => edge.SentTo(s_dialer).Any(m => m.StartsWith("SIP/2.0 486 ", StringComparison.Ordinal)), Is.True.After(2000, 20),
             "the SRV target's answer is the call's");
         Assert.That(edge.Ledger.ViewOf("carrier")!.InUse, Is.Zero, "the failure freed the channel");
+    }
+
+    [Test]
+    public async Task ANameWithManyAddresses_IsTriedAtMostFourAddressesDeep_ThenTheNextServer()
+    {
+        var addresses = Enumerable.Range(1, 6).Select(i => $"198.51.100.{10 + i}").ToList();
+        foreach (var address in addresses)
+        {
+            _dns.AddA("many.carrier.test", address);
+        }
+        var backup = EdgeHarness.Udp("198.51.100.9", 5060);
+        using var edge = new EdgeHarness(Dns, Carrier(
+            new TrunkServerInput { Host = "many.carrier.test", Port = 5070, Priority = 1 },
+            new TrunkServerInput { Host = "198.51.100.9", Port = 5060, Priority = 2 }));
+        await edge.ReceiveAsync(Invite("f4"), s_dialer);
+        var tried = addresses.Take(TrunkCall.MaxAddressesPerServer).Select(a => EdgeHarness.Udp(a, 5070)).ToList();
+        foreach (var carrier in tried)
+        {
+            await edge.ReceiveAsync(Answer(FirstInviteTo(edge, carrier), "503 Service Unavailable", carrier), carrier);
+        }
+        await edge.ReceiveAsync(Answer(FirstInviteTo(edge, backup), "200 OK", backup), backup);
+
+        Assert.That(() => edge.SentTo(s_dialer).Any(m => m.StartsWith("SIP/2.0 200 ", StringComparison.Ordinal)), Is.True.After(2000, 20));
+        foreach (var untried in addresses.Skip(TrunkCall.MaxAddressesPerServer))
+        {
+            Assert.That(edge.SentTo(EdgeHarness.Udp(untried, 5070)), Is.Empty, $"{untried} is beyond the bound");
+        }
+        Assert.That(TrunkCall.MaxAddressesPerServer, Is.EqualTo(4));
     }
 }

@@ -65,6 +65,13 @@ internal sealed class TrunkCall(TrunkCallServices services, ServerTransaction in
         services.Dialogs.End(dialog, DialogEnd.Cancelled);
     }
 
+    /// <summary>
+    /// Addresses of one server a call tries at most (SRV targets, then A/AAAA records, in order), as the health probes
+    /// do: each silent UDP address costs timer B (32 s), so a name with a long record list cannot hold a call and its
+    /// channel for minutes before the next server is tried.
+    /// </summary>
+    public const int MaxAddressesPerServer = 4;
+
     /// <summary>The next address of the server being tried, else the first of the next server that locates to any.</summary>
     private async Task NextAsync()
     {
@@ -79,7 +86,7 @@ internal sealed class TrunkCall(TrunkCallServices services, ServerTransaction in
             lock (_gate)
             {
                 _located = next.Server;
-                foreach (var address in found)
+                foreach (var address in found.Take(MaxAddressesPerServer))
                 {
                     _addresses.Enqueue(address);
                 }

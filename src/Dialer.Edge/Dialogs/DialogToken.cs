@@ -67,7 +67,25 @@ public sealed class DialogToken
         var copied = Math.Min(callId.Length, data.Length - length);
         callId[..copied].CopyTo(data[length..]);
         Span<byte> hash = stackalloc byte[32];
-        HMACSHA256.HashData(_key, data[..(length + copied)], hash);
+        // One HMAC state per thread, reset after each use: a one-shot HMACSHA256.HashData sets up (fetches) a new
+        // OpenSSL MAC context every time, which costs more than hashing these few bytes.
+        var mac = t_mac is { } cached && ReferenceEquals(t_macOwner, this) ? cached : NewMac();
+        mac.AppendData(data[..(length + copied)]);
+        mac.GetHashAndReset(hash);
         return hash[..MacBytes].ToArray();
+    }
+
+    [ThreadStatic]
+    private static IncrementalHash? t_mac;
+
+    [ThreadStatic]
+    private static DialogToken? t_macOwner;
+
+    private IncrementalHash NewMac()
+    {
+        t_mac?.Dispose();
+        t_mac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, _key);
+        t_macOwner = this;
+        return t_mac;
     }
 }

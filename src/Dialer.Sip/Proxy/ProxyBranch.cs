@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using Dialer.Sip.Headers;
 using Dialer.Sip.Message;
@@ -55,25 +54,51 @@ public static class ProxyBranch
         return false;
     }
 
+    /// <summary>
+    /// FNV-1a (64 bits) over the identifying parts, straight from the message bytes: loop detection needs a stable
+    /// fingerprint, not a cryptographic one, and this runs for every forwarded request.
+    /// </summary>
     private static string Hash(SipMessage request)
     {
         var span = request.Span;
-        var builder = new StringBuilder(256);
-        builder.Append(Encoding.UTF8.GetString(request.RequestUri.Of(span))).Append('|');
+        var hash = Fnv.Offset;
+        hash = Fnv.Add(hash, request.RequestUri.Of(span));
+        hash = Fnv.Add(hash, (byte)'|');
         if (request.TryGetFrom(out var from))
         {
-            builder.Append(Encoding.UTF8.GetString(from.Tag(span).Of(span)));
+            hash = Fnv.Add(hash, from.Tag(span).Of(span));
         }
-        builder.Append('|').Append(Encoding.UTF8.GetString(request.CallId)).Append('|');
+        hash = Fnv.Add(hash, (byte)'|');
+        hash = Fnv.Add(hash, request.CallId);
+        hash = Fnv.Add(hash, (byte)'|');
         if (request.TryGetCSeq(out var cseq))
         {
-            builder.Append(cseq.Number);
+            Span<byte> number = stackalloc byte[20];
+            cseq.Number.TryFormat(number, out var written, default, System.Globalization.CultureInfo.InvariantCulture);
+            hash = Fnv.Add(hash, number[..written]);
         }
-        builder.Append('|');
+        hash = Fnv.Add(hash, (byte)'|');
         if (request.TryGetTo(out var to))
         {
-            builder.Append(Encoding.UTF8.GetString(to.Tag(span).Of(span)));
+            hash = Fnv.Add(hash, to.Tag(span).Of(span));
         }
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(builder.ToString())).AsSpan(0, 8));
+        return hash.ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static class Fnv
+    {
+        public const ulong Offset = 14695981039346656037UL;
+        private const ulong Prime = 1099511628211UL;
+
+        public static ulong Add(ulong hash, byte value) => (hash ^ value) * Prime;
+
+        public static ulong Add(ulong hash, ReadOnlySpan<byte> bytes)
+        {
+            foreach (var b in bytes)
+            {
+                hash = (hash ^ b) * Prime;
+            }
+            return hash;
+        }
     }
 }

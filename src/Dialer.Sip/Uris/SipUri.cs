@@ -70,7 +70,7 @@ public sealed partial class SipUri
     public static bool TryParse(string? text, [NotNullWhen(true)] out SipUri? uri)
     {
         uri = null;
-        if (string.IsNullOrEmpty(text) || text.Length > 2048 || text.Any(c => c <= ' ' || c >= 0x7F))
+        if (string.IsNullOrEmpty(text) || text.Length > 2048 || text.AsSpan().IndexOfAnyExceptInRange('!', '~') >= 0)
         {
             return false;
         }
@@ -132,7 +132,7 @@ public sealed partial class SipUri
         var number = semicolon < 0 ? rest : rest[..semicolon];
         // RFC 3966: global "+" digits or local digits, with visual separators "-", ".", "(", ")".
         var digits = number.StartsWith('+') ? number[1..] : number;
-        if (digits.Length == 0 || !digits.All(c => char.IsAsciiHexDigit(c) || c is '*' or '#' or '-' or '.' or '(' or ')')
+        if (digits.Length == 0 || digits.AsSpan().IndexOfAnyExcept(s_telDigits) >= 0
             || !TryParameters(semicolon < 0 ? "" : rest[semicolon..], out var parameters))
         {
             return false;
@@ -185,8 +185,28 @@ public sealed partial class SipUri
         {
             return false;
         }
-        var labels = host.TrimEnd('.').Split('.');
-        return labels.All(label => label.Length > 0 && char.IsAsciiLetterOrDigit(label[0]) && char.IsAsciiLetterOrDigit(label[^1])
-            && label.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'));
+        // Label by label, without splitting (this runs for every URI of every message).
+        var rest = host.AsSpan().TrimEnd('.');
+        while (true)
+        {
+            var dot = rest.IndexOf('.');
+            var label = dot < 0 ? rest : rest[..dot];
+            if (label.Length == 0 || !char.IsAsciiLetterOrDigit(label[0]) || !char.IsAsciiLetterOrDigit(label[^1])
+                || label.IndexOfAnyExcept(s_labelChars) >= 0)
+            {
+                return false;
+            }
+            if (dot < 0)
+            {
+                return true;
+            }
+            rest = rest[(dot + 1)..];
+        }
     }
+
+    private static readonly System.Buffers.SearchValues<char> s_labelChars =
+        System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
+
+    private static readonly System.Buffers.SearchValues<char> s_telDigits =
+        System.Buffers.SearchValues.Create("0123456789ABCDEFabcdef*#-.()");
 }
