@@ -1,7 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
 using System.Text;
-using Dapper;
 
 namespace Dialer.Peers.Storage;
 
@@ -22,22 +21,32 @@ internal static class BatchInsert
     {
         foreach (var chunk in rows.Chunk(ChunkSize))
         {
+            // Plain provider parameters, not Dapper's: a chunk has thousands of them and Dapper's per-parameter
+            // bookkeeping showed up on the edge's profile.
+            await using var command = connection.CreateCommand();
             var sql = new StringBuilder(head).Append(" VALUES ");
-            var parameters = new DynamicParameters();
             for (var row = 0; row < chunk.Length; row++)
             {
                 var columns = values(chunk[row]);
                 sql.Append(row == 0 ? "(" : ",(");
                 for (var column = 0; column < columns.Length; column++)
                 {
-                    var name = string.Create(CultureInfo.InvariantCulture, $"p{row}_{column}");
-                    sql.Append(column == 0 ? "@" : ",@").Append(name);
-                    parameters.Add(name, columns[column]);
+                    var name = string.Create(CultureInfo.InvariantCulture, $"@p{row}_{column}");
+                    sql.Append(column == 0 ? "" : ",").Append(name);
+                    var parameter = command.CreateParameter();
+                    parameter.ParameterName = name;
+                    parameter.Value = columns[column] ?? DBNull.Value;
+                    command.Parameters.Add(parameter);
                 }
                 sql.Append(')');
             }
             sql.Append(' ').Append(tail);
-            await connection.ExecuteAsync(sql.ToString(), parameters);
+            command.CommandText = sql.ToString();
+            if (connection.State != System.Data.ConnectionState.Open)
+            {
+                await connection.OpenAsync();
+            }
+            await command.ExecuteNonQueryAsync();
         }
     }
 }
