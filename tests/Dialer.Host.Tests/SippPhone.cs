@@ -21,6 +21,8 @@ public static class SippPhone
         /// <summary>The loopback address SIPp sends from (127.0.0.2 plays a host outside every ACL).</summary>
         public string LocalIp { get; init; } = "127.0.0.1";
         public int LocalPort { get; init; } = LoopbackPorts.Free();
+        /// <summary>The edge's address as SIPp writes it: "127.0.0.1", or "[::1]" for IPv6.</summary>
+        public string EdgeHost { get; init; } = "127.0.0.1";
     }
 
     public static Task<Sipp.Result> RunAsync(string scenario, int edgePort, string extension, string password = "", int expires = 3600) =>
@@ -46,7 +48,7 @@ public static class SippPhone
             List<string> arguments = ["-sf", scenarioFile, "-m", "1", "-t", "u1", "-i", call.LocalIp, "-p", call.LocalPort.ToString(CultureInfo.InvariantCulture)];
             if (edgePort is { } port)
             {
-                arguments.Add($"127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}");
+                arguments.Add($"{call.EdgeHost}:{port.ToString(CultureInfo.InvariantCulture)}");
             }
             return await Sipp.RunAsync(arguments, TimeSpan.FromSeconds(20));
         }
