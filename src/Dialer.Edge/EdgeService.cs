@@ -104,6 +104,9 @@ public sealed partial class EdgeService : IAsyncDisposable
     public IReadOnlyList<SipListenAddress> Bound => _transport?.Bound ?? [];
     public long MalformedCount => _transport?.MalformedCount ?? 0;
 
+    /// <summary>Messages whose handling threw: always a bug (the fuzz tests expect none).</summary>
+    public long FailedCount => _transport?.FailedCount ?? 0;
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         // A database outage at start must not keep phones from registering once it returns: serve what we have.

@@ -20,6 +20,11 @@ internal sealed class InboundProcessor(Action<SipMessage, SipEndpoint> deliver, 
 
     public long MalformedCount => Interlocked.Read(ref _malformed);
 
+    private long _failed;
+
+    /// <summary>Messages whose handling threw (a bug: the message was lost, the edge went on); also counted as malformed.</summary>
+    public long FailedCount => Interlocked.Read(ref _failed);
+
     /// <summary>
     /// Handles one complete or invalid parse result. Returns false when the message was refused. The tap sees it first,
     /// malformed or not, at <paramref name="local"/> (the socket address it arrived at; unknown when not given).
@@ -52,6 +57,7 @@ internal sealed class InboundProcessor(Action<SipMessage, SipEndpoint> deliver, 
 #pragma warning restore CA1031
         {
             Interlocked.Increment(ref _malformed);
+            Interlocked.Increment(ref _failed);
             metrics?.ProcessingFailed();
             return false;
         }

@@ -42,6 +42,9 @@ public sealed partial class SipTransportHost : ISipSender, IAsyncDisposable
     /// <summary>Messages refused as malformed (answered 4xx/5xx when they were requests, else dropped).</summary>
     public long MalformedCount => _inbound.MalformedCount;
 
+    /// <summary>Messages whose handling threw (see <see cref="InboundProcessor.FailedCount"/>).</summary>
+    public long FailedCount => _inbound.FailedCount;
+
     public int ConnectionCount => _connections.Count;
 
     public void Start(IEnumerable<SipListenAddress> addresses)
