@@ -33,7 +33,7 @@ public sealed partial class EdgeService : IAsyncDisposable
     private readonly BindingStore _bindings;
     private readonly BindingWriter _writer;
     private readonly CallLogWriter _callLog;
-    private readonly TimeProvider _time;
+    private readonly TimerHeap _time;
     private readonly ILoggerFactory _loggers;
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _loops = [];
@@ -225,7 +225,7 @@ public sealed partial class EdgeService : IAsyncDisposable
         Metrics.Dispose();
         _sipMetrics.Dispose();
         _stop.Dispose();
-        ((TimerHeap)_time).Dispose();
+        _time.Dispose();
     }
 
     [LoggerMessage(EventId = 2602, Level = LogLevel.Information, Message = "Restored {Count} live call(s) from before the restart")]

@@ -29,9 +29,6 @@ public sealed class OptionsProber : ITransactionUser, IAsyncDisposable
     private readonly TransactionLayer _layer;
     private readonly SipServerLocator _locator;
 
-    /// <summary>Addresses probed per server at most, so that a long SRV list cannot stretch one probe without end.</summary>
-    public const int MaxAddressesPerProbe = 4;
-
     /// <summary>Probes sent from <paramref name="from"/>; a <paramref name="tap"/> (the HEP mirror) sees them and their answers.</summary>
     public OptionsProber(IEnumerable<SipListenAddress> from, TimeProvider time, IDnsResolver? dns = null, ISipTap? tap = null)
     {
@@ -71,7 +68,7 @@ public sealed class OptionsProber : ITransactionUser, IAsyncDisposable
             return ProbeOutcome.Unresolvable(host);
         }
         ProbeOutcome? outcome = null;
-        foreach (var destination in found.Take(MaxAddressesPerProbe))
+        foreach (var destination in found.Take(SipServerLocator.MaxAddressesTried))
         {
             // Sent from a local address of the destination's family (an IPv4 socket cannot reach ::1, nor the reverse).
             if (LocalFor(destination) is not { } local)
@@ -145,7 +142,7 @@ public sealed class OptionsProber : ITransactionUser, IAsyncDisposable
             ? $"[{server.Host}]" : server.Host;
         var target = server.Port is { } port ? $"{host}:{port}" : host;
         var transport = new SipEndpoint(protocol, local.Address).ProtocolName;
-        var (scheme, uriTransport) = ProbeTls.SchemeAndTransport(server);
+        var (scheme, uriTransport) = server.UriSchemeAndTransport();
         var self = $"{Host(local.Address.Address)}:{local.Address.Port}";
         var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
         var text = string.Create(CultureInfo.InvariantCulture, $"""

@@ -42,7 +42,4 @@ internal static class ProbeTls
     public static TlsClientPolicy PolicyFor(Trunk trunk, TrunkServer server) =>
         new(trunk.Tls.NameFor(server), trunk.Tls.CaFile, trunk.Tls.SkipVerify);
 
-    public static (string Scheme, string TransportParameter) SchemeAndTransport(TrunkServer server) =>
-        server.Scheme == SipScheme.Sips ? ("sips", "")
-        : ("sip", server.Transport switch { SipTransport.Tcp => ";transport=tcp", SipTransport.Tls => ";transport=tls", _ => "" });
 }

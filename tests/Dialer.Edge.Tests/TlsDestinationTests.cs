@@ -37,7 +37,7 @@ public sealed class TlsDestinationTests
     {
         var server = new TrunkServer("192.0.2.1", 5061, transport, scheme, "", 1, 1, true);
         Assert.That(TrunkResolver.ProtocolOf(server), Is.EqualTo(protocol));
-        Assert.That(TrunkUris.SchemeAndTransport(server), Is.EqualTo((uriScheme, parameter)));
+        Assert.That(server.UriSchemeAndTransport(), Is.EqualTo((uriScheme, parameter)));
     }
 
     [Test]

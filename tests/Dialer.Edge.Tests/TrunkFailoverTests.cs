@@ -1,4 +1,3 @@
-using Dialer.Edge.Calls;
 using Dialer.Peers.Model;
 using Dialer.Peers.Validation;
 using Dialer.Sip.Dns;
@@ -133,7 +132,7 @@ public sealed class TrunkFailoverTests
             new TrunkServerInput { Host = "many.carrier.test", Port = 5070, Priority = 1 },
             new TrunkServerInput { Host = "198.51.100.9", Port = 5060, Priority = 2 }));
         await edge.ReceiveAsync(Invite("f4"), s_dialer);
-        var tried = addresses.Take(TrunkCall.MaxAddressesPerServer).Select(a => EdgeHarness.Udp(a, 5070)).ToList();
+        var tried = addresses.Take(SipServerLocator.MaxAddressesTried).Select(a => EdgeHarness.Udp(a, 5070)).ToList();
         foreach (var carrier in tried)
         {
             await edge.ReceiveAsync(Answer(FirstInviteTo(edge, carrier), "503 Service Unavailable", carrier), carrier);
@@ -141,10 +140,10 @@ public sealed class TrunkFailoverTests
         await edge.ReceiveAsync(Answer(FirstInviteTo(edge, backup), "200 OK", backup), backup);
 
         Assert.That(() => edge.SentTo(s_dialer).Any(m => m.StartsWith("SIP/2.0 200 ", StringComparison.Ordinal)), Is.True.After(2000, 20));
-        foreach (var untried in addresses.Skip(TrunkCall.MaxAddressesPerServer))
+        foreach (var untried in addresses.Skip(SipServerLocator.MaxAddressesTried))
         {
             Assert.That(edge.SentTo(EdgeHarness.Udp(untried, 5070)), Is.Empty, $"{untried} is beyond the bound");
         }
-        Assert.That(TrunkCall.MaxAddressesPerServer, Is.EqualTo(4));
+        Assert.That(SipServerLocator.MaxAddressesTried, Is.EqualTo(4));
     }
 }

@@ -7,6 +7,7 @@ using Dialer.Peers.Model;
 using Dialer.Sip.Auth;
 using Dialer.Sip.Message;
 using Dialer.Sip.Transactions;
+using Dialer.Sip.Dns;
 using Dialer.Sip.Transport;
 using Dialer.Sip.Writing;
 
@@ -65,13 +66,6 @@ internal sealed class TrunkCall(TrunkCallServices services, ServerTransaction in
         services.Dialogs.End(dialog, DialogEnd.Cancelled);
     }
 
-    /// <summary>
-    /// Addresses of one server a call tries at most (SRV targets, then A/AAAA records, in order), as the health probes
-    /// do: each silent UDP address costs timer B (32 s), so a name with a long record list cannot hold a call and its
-    /// channel for minutes before the next server is tried.
-    /// </summary>
-    public const int MaxAddressesPerServer = 4;
-
     /// <summary>The next address of the server being tried, else the first of the next server that locates to any.</summary>
     private async Task NextAsync()
     {
@@ -86,7 +80,7 @@ internal sealed class TrunkCall(TrunkCallServices services, ServerTransaction in
             lock (_gate)
             {
                 _located = next.Server;
-                foreach (var address in found.Take(MaxAddressesPerServer))
+                foreach (var address in found.Take(SipServerLocator.MaxAddressesTried))
                 {
                     _addresses.Enqueue(address);
                 }
@@ -255,7 +249,7 @@ internal sealed class TrunkCall(TrunkCallServices services, ServerTransaction in
         var host = server.Host.Contains(':', StringComparison.Ordinal) ? $"[{server.Host}]" : server.Host;
         var port = server.Port is { } p ? $":{p}" : "";
         var parameters = _trunk.RuriTransform.Params.Length > 0 ? ";" + _trunk.RuriTransform.Params : "";
-        var (scheme, transport) = TrunkUris.SchemeAndTransport(server);
+        var (scheme, transport) = server.UriSchemeAndTransport();
         var identity = CallerIdentity.For(invite, _trunk, host, phone);
         var changes = new ForwardChanges
         {

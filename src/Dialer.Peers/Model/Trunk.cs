@@ -81,4 +81,10 @@ public sealed record TrunkServer(
             : (Host, Port);
         return (host.StartsWith('[') && host.EndsWith(']') ? host[1..^1] : host, port);
     }
+
+    /// <summary>How Request-URIs name this server (calls and probes alike): sips: for scheme sips (RFC 3261 §19.1: TLS
+    /// on every hop), else sip: with the transport parameter for tcp and tls (§19.1.1, as Kamailio's dispatcher writes it).</summary>
+    public (string Scheme, string TransportParameter) UriSchemeAndTransport() =>
+        Scheme == SipScheme.Sips ? ("sips", "")
+        : ("sip", Transport switch { SipTransport.Tcp => ";transport=tcp", SipTransport.Tls => ";transport=tls", _ => "" });
 }

@@ -15,7 +15,7 @@ internal static class BatchInsert
 
     /// <summary>
     /// Runs <c>{head} VALUES (...), (...) {tail}</c> for every chunk of <paramref name="rows"/>; <paramref name="values"/>
-    /// gives one row's values in the column order of <paramref name="head"/>.
+    /// gives one row's values in the column order of <paramref name="head"/>. The connection is open (the stores open it).
     /// </summary>
     public static async Task ExecuteAsync<T>(DbConnection connection, string head, string tail, IEnumerable<T> rows, Func<T, object?[]> values)
     {
@@ -42,10 +42,6 @@ internal static class BatchInsert
             }
             sql.Append(' ').Append(tail);
             command.CommandText = sql.ToString();
-            if (connection.State != System.Data.ConnectionState.Open)
-            {
-                await connection.OpenAsync();
-            }
             await command.ExecuteNonQueryAsync();
         }
     }

@@ -11,6 +11,13 @@ namespace Dialer.Sip.Dns;
 /// </summary>
 public sealed class SipServerLocator(IDnsResolver dns, Func<int, int>? random = null)
 {
+    /// <summary>
+    /// Located addresses of one server that a call or a probe tries at most, in order: each silent UDP address costs
+    /// timer B (32 s), so a name with a long record list cannot hold a call and its channel, or stretch a probe, for
+    /// minutes before the next server.
+    /// </summary>
+    public const int MaxAddressesTried = 4;
+
     private readonly Func<int, int> _random = random ?? Random.Shared.Next;
 
     public Task<IReadOnlyList<SipEndpoint>> LocateAsync(string host, int? port, SipProtocol protocol, CancellationToken cancellationToken = default) =>

@@ -98,9 +98,10 @@ public sealed class TimerHeap : TimeProvider, IDisposable
             _wake.Dispose();
         }
 
-        private long Deadline(TimeSpan due) => due <= TimeSpan.Zero
-            ? _inner.GetTimestamp()
-            : _inner.GetTimestamp() + (long)Math.Ceiling(due.Ticks * (double)_inner.TimestampFrequency / TimeSpan.TicksPerSecond);
+        /// <summary>A span in the inner clock's timestamp units, rounded up so that a timer never runs early.</summary>
+        private long Stamps(TimeSpan span) => span <= TimeSpan.Zero ? 0 : (long)Math.Ceiling(span.Ticks * (double)_inner.TimestampFrequency / TimeSpan.TicksPerSecond);
+
+        private long Deadline(TimeSpan due) => _inner.GetTimestamp() + Stamps(due);
 
         /// <summary>Arms <paramref name="timer"/> for <paramref name="due"/> from now (infinite: disarms it).</summary>
         public void Set(HeapTimer timer, TimeSpan due, TimeSpan period)
@@ -167,7 +168,7 @@ public sealed class TimerHeap : TimeProvider, IDisposable
                     (due ??= []).Add(timer);
                     if (timer.Period > TimeSpan.Zero && timer.Period != Timeout.InfiniteTimeSpan)
                     {
-                        timer.Deadline = now + (long)Math.Ceiling(timer.Period.Ticks * (double)_inner.TimestampFrequency / TimeSpan.TicksPerSecond);
+                        timer.Deadline = now + Stamps(timer.Period);
                         Push(timer);
                     }
                 }
