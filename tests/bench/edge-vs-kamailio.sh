@@ -8,7 +8,8 @@
 #   the carriers log INVITE/BYE arrivals so the script prints their exact peak concurrency.
 #
 # For each rate: INVITE/100/180/200/ACK/BYE/200 with 100 ms calls, rate x BENCH_SECONDS calls, and the failed
-# percentage, achieved rate, CPU (% of one core) and peak RSS of the proxy. Not part of `make test`.
+# percentage, achieved rate, CPU (% of one core) and peak PSS of the proxy, and the datagrams the kernel dropped at
+# proxy/carrier 5071/carrier 5072 sockets during the rate. Not part of `make test`.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)"
 REF="$(cd "$ROOT/../shared/reference/kamailio" && pwd -P)"
@@ -35,13 +36,16 @@ trap cleanup EXIT
 # The carriers of dispatcher.list (and of the edge's bench trunk): the reference SIPp UAS on :5071 and :5072. With a
 # cap they log INVITE and BYE arrival times, from which the carrier's exact peak concurrency is computed.
 carriers=()
+# SIPp's sockets get kernel queues as large as net.core.rmem_max allows (SIPp's default is 64 KiB): a carrier or the
+# dialer that drops a burst would make the proxy under test look slow.
+SIPP_BUFFER="$(( $(cat /proc/sys/net/core/rmem_max 2>/dev/null || echo 4194304) ))"
 start_carriers() {
   local name="$1" port
   for port in 5071 5072; do
     if ((CAP < 100000)); then
-      (cd "$OUT" && exec sipp -sf "$REF/uas.xml" -i 127.0.0.1 -p "$port" -nostdin -trace_logs -log_file "$OUT/$name-carrier-$port.log" >/dev/null 2>&1) &
+      (cd "$OUT" && exec sipp -sf "$REF/uas.xml" -i 127.0.0.1 -p "$port" -buff_size "$SIPP_BUFFER" -nostdin -trace_logs -log_file "$OUT/$name-carrier-$port.log" >/dev/null 2>&1) &
     else
-      (cd "$OUT" && exec sipp -sf "$REF/uas.xml" -i 127.0.0.1 -p "$port" -nostdin >/dev/null 2>&1) &
+      (cd "$OUT" && exec sipp -sf "$REF/uas.xml" -i 127.0.0.1 -p "$port" -buff_size "$SIPP_BUFFER" -nostdin >/dev/null 2>&1) &
     fi
     carriers+=($!)
     pids+=($!)
@@ -66,10 +70,17 @@ tree_ticks() { local t=0 p; for p in $(tree "$1"); do t=$((t + $(awk '{print $14
 # Proportional set size of the tree (shared memory counted once), in KiB.
 tree_pss() { local t=0 p; for p in $(tree "$1"); do t=$((t + $(awk '/^Pss:/ {print $2}' "/proc/$p/smaps_rollup" 2>/dev/null || echo 0))); done; echo "$t"; }
 
+# Datagrams the kernel dropped at each UDP socket of the run (proxy 5060, carriers 5071/5072; the dialer's
+# socket lives only while its SIPp runs, whose retransmissions tell instead), summed
+# over IPv4 and IPv6: the last column of /proc/net/udp{,6}, cumulative per socket while it lives.
+udp_drops() {
+  awk 'FNR > 1 { split($2, a, ":"); d[a[2]] += $NF } END { printf "%d %d %d", d["13C4"], d["13CF"], d["13D0"] }' /proc/net/udp /proc/net/udp6
+}
+
 # warm_up: 5 s at 1,000 cps, not counted, so the .NET JIT has compiled the hot path (Kamailio gets the same run).
 warm_up() {
   (cd "$OUT" && timeout 60 sipp 127.0.0.1:5060 -sf "$REF/uac.xml" -s 1000 -i 127.0.0.1 -p 5080 -r 1000 -m 5000 -d 100 \
-    -nostdin -recv_timeout 10000 -timeout 40s >/dev/null 2>&1) || true
+    -buff_size "$SIPP_BUFFER" -nostdin -recv_timeout 10000 -timeout 40s >/dev/null 2>&1) || true
   sleep 2
 }
 
@@ -85,18 +96,22 @@ run_ladder() {
     (peak=0; while :; do v="$(tree_pss "$pid")"; ((v > peak)) && peak=$v && echo "$peak" >"$OUT/$name-$rate.pss"; sleep 0.5; done) &
     sampler=$!
     before="$(tree_ticks "$pid")"
+    read -r -a drops_before <<<"$(udp_drops)"
     start="$(date +%s.%N)"
     mkdir -p "$OUT/$name-$rate"
     (cd "$OUT/$name-$rate" && timeout $((SECONDS_PER_RATE + 90)) sipp 127.0.0.1:5060 -sf "$REF/uac.xml" -s 1000 -i 127.0.0.1 -p 5080 \
-      -r "$rate" -m "$calls" -d 100 -l $((rate * 3)) -nostdin -trace_stat -stf "$stats" -fd 1 -trace_counts -recv_timeout 10000 \
+      -r "$rate" -m "$calls" -d 100 -l $((rate * 3)) -buff_size "$SIPP_BUFFER" -nostdin -trace_stat -stf "$stats" -fd 1 -trace_counts -recv_timeout 10000 \
       -timeout $((SECONDS_PER_RATE + 60))s >/dev/null 2>&1) || true
     after="$(tree_ticks "$pid")"
+    read -r -a drops_after <<<"$(udp_drops)"
+    drops=""
+    for i in 0 1 2; do drops+="$((drops_after[i] - drops_before[i]))/"; done
     elapsed="$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN {print b - a}')"
     kill "$sampler" 2>/dev/null; wait "$sampler" 2>/dev/null || true
     cpu="$(awk -v t=$((after - before)) -v hz="$hz" -v e="$elapsed" 'BEGIN {printf "%d", t * 100 / hz / e}')"
     # Calls the proxy refused with 503 end on the scenario's "rejected" branch, which SIPp counts as successful.
     refused="$(awk -F';' 'NR == 1 { for (i = 1; i <= NF; i++) if ($i ~ /_503_Recv$/) c = i; next } { v = $c } END { print v + 0 }' "$OUT/$name-$rate"/*_counts.csv 2>/dev/null || echo 0)"
-    awk -F';' -v name="$name" -v rate="$rate" -v calls="$calls" -v cpu="$cpu" -v refused="${refused:-0}" -v pss="$(cat "$OUT/$name-$rate.pss" 2>/dev/null || echo 0)" '
+    awk -F';' -v name="$name" -v rate="$rate" -v calls="$calls" -v cpu="$cpu" -v refused="${refused:-0}" -v pss="$(cat "$OUT/$name-$rate.pss" 2>/dev/null || echo 0)" -v drops="${drops%/}" '
       NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
       # Achieved rate: calls placed over the seconds in which SIPp was still placing them.
       $col["OutgoingCall(P)"] > 0 { placing++ }
@@ -104,8 +119,8 @@ run_ladder() {
         unexpected = $col["FailedUnexpectedMessage(C)"]; timeouts = $col["FailedTimeoutOnRecv(C)"] + $col["FailedMaxUDPRetrans(C)"] }
       END {
         done = ok + failed; pct = done ? 100 * failed / done : 100; ok -= refused
-        printf "%-9s %5d cps offered %6d calls %6d ok %6d 503 %5d failed (%d unexpected, %d timeout) %6.2f%%  %6.0f cps placed  cpu %3d%%  pss %6d KiB\n",
-          name, rate, calls, ok, refused, failed, unexpected, timeouts, pct, placing ? placed / placing : 0, cpu, pss
+        printf "%-9s %5d cps offered %6d calls %6d ok %6d 503 %5d failed (%d unexpected, %d timeout) %6.2f%%  %6.0f cps placed  cpu %3d%%  pss %6d KiB  drops %s\n",
+          name, rate, calls, ok, refused, failed, unexpected, timeouts, pct, placing ? placed / placing : 0, cpu, pss, drops
       }' "$stats" | tee -a "$OUT/summary.txt"
   done
 }

@@ -6,16 +6,19 @@ using Dialer.Sip.Parsing;
 namespace Dialer.Sip.Transport;
 
 /// <summary>
-/// One UDP socket: several async receive loops (no polling threads) that each copy a datagram into its own
-/// buffer, parse it and hand it on; sends go out of the same socket so peers see our listen port.
+/// One UDP socket, served as Kamailio serves one: several receive threads that each block in the kernel's recvfrom,
+/// copy a datagram into its own buffer, parse it and hand it on, on that thread (no readiness event, no hop to the
+/// thread pool per datagram). Sends are synchronous sendto calls on the same socket, so peers see our listen port and
+/// the socket stays in blocking mode (an async operation would switch it to non-blocking and the receive threads to
+/// emulated waits).
 /// </summary>
 internal sealed class UdpChannel : IAsyncDisposable
 {
     private const int MaxDatagram = 65_535;
     private readonly Socket _socket;
     private readonly InboundProcessor _inbound;
-    private readonly CancellationTokenSource _stop = new();
-    private readonly List<Task> _loops = [];
+    private readonly List<Thread> _threads = [];
+    private volatile bool _stopping;
 
     public UdpChannel(IPEndPoint address, InboundProcessor inbound)
     {
@@ -28,6 +31,8 @@ internal sealed class UdpChannel : IAsyncDisposable
         // Bursts of thousands of calls per second must not overflow the kernel queue.
         SetBuffer(_socket, SocketOptionName.ReceiveBuffer, ForceReceiveBuffer, BufferBytes);
         SetBuffer(_socket, SocketOptionName.SendBuffer, ForceSendBuffer, BufferBytes);
+        // A blocked receive wakes at least this often to see whether the channel is stopping.
+        _socket.ReceiveTimeout = (int)StopCheck.TotalMilliseconds;
         _socket.Bind(address);
         Local = (IPEndPoint)_socket.LocalEndPoint!;
     }
@@ -64,41 +69,49 @@ internal sealed class UdpChannel : IAsyncDisposable
         socket.SetSocketOption(SocketOptionLevel.Socket, option, bytes);
     }
 
+    private static readonly TimeSpan StopCheck = TimeSpan.FromMilliseconds(250);
+
     public void Start(int loops)
     {
         for (var i = 0; i < loops; i++)
         {
-            _loops.Add(Task.Run(ReceiveLoopAsync));
+            var thread = new Thread(ReceiveLoop) { IsBackground = true, Name = $"sip-udp-{Local.Port}-{i}" };
+            _threads.Add(thread);
+            thread.Start();
         }
     }
 
-    public async ValueTask<bool> SendAsync(IPEndPoint destination, ReadOnlyMemory<byte> message, CancellationToken cancellationToken)
+    /// <summary>
+    /// One sendto: a UDP send never waits for the peer, only (rarely) for room in the socket's 16 MiB send queue, so it
+    /// is done on the caller's thread.
+    /// </summary>
+    public ValueTask<bool> SendAsync(IPEndPoint destination, ReadOnlyMemory<byte> message, CancellationToken cancellationToken)
     {
         try
         {
-            return await _socket.SendToAsync(message, SocketFlags.None, destination, cancellationToken) == message.Length;
+            return ValueTask.FromResult(_socket.SendTo(message.Span, SocketFlags.None, destination) == message.Length);
         }
         catch (SocketException)
         {
-            return false;
+            return ValueTask.FromResult(false);
+        }
+        catch (ObjectDisposedException)
+        {
+            return ValueTask.FromResult(false);
         }
     }
 
-    private async Task ReceiveLoopAsync()
+    private void ReceiveLoop()
     {
         var buffer = GC.AllocateUninitializedArray<byte>(MaxDatagram);
         var address = new SocketAddress(Local.AddressFamily);
         var template = new IPEndPoint(Local.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
-        while (!_stop.IsCancellationRequested)
+        while (!_stopping)
         {
             int received;
             try
             {
-                received = await _socket.ReceiveFromAsync(buffer, SocketFlags.None, address, _stop.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
+                received = _socket.ReceiveFrom(buffer, SocketFlags.None, address);
             }
             catch (ObjectDisposedException)
             {
@@ -106,7 +119,7 @@ internal sealed class UdpChannel : IAsyncDisposable
             }
             catch (SocketException)
             {
-                // ICMP errors surface as resets on some platforms; the socket is still fine.
+                // The stop check's timeout, or an ICMP error surfacing as a reset: the socket is still fine.
                 continue;
             }
             if (received == 0)
@@ -135,9 +148,14 @@ internal sealed class UdpChannel : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _stop.CancelAsync();
+        _stopping = true;
         _socket.Dispose();
-        await Task.WhenAll(_loops);
-        _stop.Dispose();
+        await Task.Run(() =>
+        {
+            foreach (var thread in _threads)
+            {
+                thread.Join();
+            }
+        });
     }
 }
