@@ -45,6 +45,9 @@ public sealed record EdgeParts(
 /// </summary>
 public static class EdgeComposition
 {
+    /// <summary>Refusals from one source are summed into one log line per this interval.</summary>
+    public static readonly TimeSpan RefusalLogInterval = TimeSpan.FromSeconds(60);
+
     public static (TransactionLayer Layer, EdgeCore Core, NatKeepalive Keepalive) Compose(EdgeParts parts)
     {
         ArgumentNullException.ThrowIfNull(parts);
@@ -71,7 +74,8 @@ public static class EdgeComposition
             new InDialogRelay(clients, forwarder, parts.Dialogs, sender),
             gate);
         var core = new EdgeCore(handlers, new DialogGuard(addresses, parts.Dialogs), parts.Dialogs, new CallerClassifier(settings, parts.Peers, parts.Location),
-            new StatelessResponder(sender, settings.ForceRport), parts.Peers, addresses, loggers.CreateLogger<EdgeCore>());
+            new StatelessResponder(sender, settings.ForceRport), parts.Peers, addresses,
+            new RefusalLog(time, loggers.CreateLogger<RefusalLog>(), RefusalLogInterval), loggers.CreateLogger<EdgeCore>());
         var hangup = new DialogHangup(clients, addresses, parts.Dialogs, loggers.CreateLogger<DialogHangup>());
         parts.Dialogs.TimedOut += hangup.Hangup;
         var keepalive = new NatKeepalive(parts.Location, clients, addresses, settings, time, loggers.CreateLogger<NatKeepalive>());

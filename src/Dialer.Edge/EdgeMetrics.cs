@@ -33,7 +33,7 @@ public sealed class EdgeMetrics : IDisposable
             description: "Changes queued for MariaDB and not yet stored, per write-behind queue.");
         _meter.CreateObservableCounter("writebehind.dropped.total", () => edge.WriteBehind.Select(q =>
             new Measurement<long>(q.Dropped, new KeyValuePair<string, object?>("queue", q.Queue))),
-            description: "Changes never stored: still queued when the writer stopped (while running the queues retry until stored).");
+            description: "Changes never stored: refused by the database (logged), refused because the queue was full, or still queued when the writer stopped.");
     }
 
     /// <summary>The carrier's first final response to a trunk call's INVITE.</summary>

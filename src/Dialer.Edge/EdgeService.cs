@@ -221,7 +221,6 @@ public sealed partial class EdgeService : IAsyncDisposable
             await StopAsync(TimeSpan.Zero);
         }
         Location.Dispose();
-        _dialogWriter.Dispose();
         Metrics.Dispose();
         _sipMetrics.Dispose();
         _stop.Dispose();

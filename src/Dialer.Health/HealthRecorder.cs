@@ -1,9 +1,9 @@
-using System.Threading.Channels;
 using Dialer.Peers.Health;
 using Dialer.Peers.Snapshot;
 using Dialer.Peers.Storage;
 using Microsoft.Extensions.Logging;
 using Polly;
+using Polly.CircuitBreaker;
 
 namespace Dialer.Health;
 
@@ -11,17 +11,14 @@ namespace Dialer.Health;
 /// Writes health to MariaDB and to the log: the periodic report of every trunk (the report job), and at each server
 /// state change the change itself plus a fresh report of its trunk, so the latest report always shows the current
 /// states. Database calls go through a Polly retry + circuit breaker: during an outage writes fail fast and
-/// visibly (logged, counted), state changes wait in a bounded queue, and everything resumes when the database does.
+/// visibly (logged, counted), state changes wait in the bounded write-behind queue (<see cref="WriteBehind{TKey, TChange}"/>,
+/// oldest first), and everything resumes when the database does.
 /// Probing and routing never wait for any of it.
 /// </summary>
 public sealed partial class HealthRecorder : IAsyncDisposable
 {
     private const int QueueLimit = 10_000;
-    private readonly Channel<HealthEvent> _changes = Channel.CreateBounded<HealthEvent>(new BoundedChannelOptions(QueueLimit)
-    {
-        FullMode = BoundedChannelFullMode.DropOldest,
-        SingleReader = true,
-    });
+    private readonly WriteBehind<HealthEvent, HealthEvent> _changes;
     private readonly HealthReporter _reporter;
     private readonly HealthStore _store;
     private readonly PeerSnapshotSource _peers;
@@ -46,8 +43,16 @@ public sealed partial class HealthRecorder : IAsyncDisposable
         _time = time;
         _logger = logger;
         _database = DatabaseResilience.Pipeline(time, settings.DatabaseBreak);
-        monitor.Changed += change => _changes.Writer.TryWrite(change);
+        // Each change is its own key (by reference); the breaker open or the database unreachable is an outage (kept,
+        // retried), any other refusal drops that change alone.
+        _changes = new(new WriteBehindOptions { Name = "health", Capacity = QueueLimit, Coalesce = TimeSpan.FromMilliseconds(50) },
+            WriteChangesAsync, change => $"health change of {change.Trunk} {change.Server}", time, logger, ReferenceEqualityComparer.Instance,
+            error => error is BrokenCircuitException || DatabaseErrors.IsUnavailable(error));
+        monitor.Changed += change => _changes.Record(change, change);
     }
+
+    /// <summary>The state-change queue (/metrics).</summary>
+    public WriteBehind<HealthEvent, HealthEvent> Changes => _changes;
 
     /// <summary>Report or event writes that failed (database down, circuit open), since start.</summary>
     public long Failures => Interlocked.Read(ref _failures);
@@ -55,7 +60,7 @@ public sealed partial class HealthRecorder : IAsyncDisposable
     public TimeSpan Window => TimeSpan.FromSeconds(_settings.ReportIntervalSeconds);
 
     /// <summary>Starts writing state changes as they come.</summary>
-    public void Start() => _loop ??= Task.Run(() => WriteChangesAsync(_stop.Token));
+    public void Start() => _loop ??= Task.Run(() => _changes.RunAsync(_stop.Token));
 
     /// <summary>The report job: one labeled report per trunk, logged and stored; then old reports are pruned.</summary>
     /// <returns>True when the reports reached the database.</returns>
@@ -82,30 +87,16 @@ public sealed partial class HealthRecorder : IAsyncDisposable
         }
     }
 
-    private async Task WriteChangesAsync(CancellationToken cancellationToken)
+    private async Task WriteChangesAsync(IReadOnlyList<KeyValuePair<HealthEvent, HealthEvent>> batch)
     {
-        try
+        foreach (var (change, _) in batch)
         {
-            while (await _changes.Reader.WaitToReadAsync(cancellationToken))
-            {
-                while (_changes.Reader.TryPeek(out var change))
-                {
-                    if (!await WriteChangeAsync(change, cancellationToken))
-                    {
-                        // Keep it queued; try again once the breaker lets calls through.
-                        await Task.Delay(TimeSpan.FromSeconds(2), _time, cancellationToken);
-                        continue;
-                    }
-                    _changes.Reader.TryRead(out _);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
+            // Not cancelled at stop: the queue makes one last attempt then (the breaker keeps it short in an outage).
+            await WriteChangeAsync(change, CancellationToken.None);
         }
     }
 
-    private async Task<bool> WriteChangeAsync(HealthEvent change, CancellationToken cancellationToken)
+    private async Task WriteChangeAsync(HealthEvent change, CancellationToken cancellationToken)
     {
         var report = _peers.Current.Trunks.TryGetValue(change.Trunk, out var trunk) ? _reporter.Report(trunk, Window, advance: false) : null;
         try
@@ -120,17 +111,16 @@ public sealed partial class HealthRecorder : IAsyncDisposable
             {
                 LogReport(_logger, report.Trunk, report.Label, report.Reason);
             }
-            return true;
         }
         catch (Exception error) when (DatabaseResilience.IsOutage(error))
         {
             Interlocked.Increment(ref _failures);
             LogChangeFailed(_logger, change.Trunk, change.Server, error.Message);
-            return false;
+            throw;
         }
     }
 
-    /// <summary>Stops writing state changes; what is still queued stays unwritten. Safe to call more than once.</summary>
+    /// <summary>Stops writing state changes after one last attempt; what is still unstored then is counted as dropped. Safe to call more than once.</summary>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1)

@@ -21,7 +21,7 @@ public sealed record EdgeHandlers(PhoneRegistrar Registrar, TrunkCalls Trunks, E
 /// OPTIONS to the edge gets its capabilities, and in-dialog requests are relayed because their dialog says so.
 /// </summary>
 public sealed partial class EdgeCore(EdgeHandlers handlers, DialogGuard guard, DialogTable dialogs, CallerClassifier callers,
-    StatelessResponder stateless, PeerSnapshotSource peers, EdgeAddresses addresses, ILogger<EdgeCore> logger) : ITransactionUser
+    StatelessResponder stateless, PeerSnapshotSource peers, EdgeAddresses addresses, RefusalLog refusals, ILogger<EdgeCore> logger) : ITransactionUser
 {
     private volatile bool _draining;
 
@@ -38,6 +38,7 @@ public sealed partial class EdgeCore(EdgeHandlers handlers, DialogGuard guard, D
             if (answer.Status > 0)
             {
                 stateless.Respond(request, source, answer.Status, answer.Reason, answer.Headers);
+                refusals.Refused(source, request.Method, answer.Status);
             }
             return false;
         }
@@ -98,7 +99,7 @@ public sealed partial class EdgeCore(EdgeHandlers handlers, DialogGuard guard, D
         var caller = callers.Classify(source);
         if (caller == Caller.Stranger)
         {
-            LogStranger(logger, request.Method, source);
+            // Not a dialer, carrier or registered phone.
             return new(403, "Forbidden");
         }
         if (request.Method != SipMethod.Invite)
@@ -247,7 +248,4 @@ public sealed partial class EdgeCore(EdgeHandlers handlers, DialogGuard guard, D
 
     [LoggerMessage(EventId = 2301, Level = LogLevel.Error, Message = "Handling {Method} from {Source} failed")]
     private static partial void LogRequestFailed(ILogger logger, string method, string source, Exception error);
-
-    [LoggerMessage(EventId = 2401, Level = LogLevel.Debug, Message = "{Method} from {Source} refused: not a dialer, carrier or registered phone")]
-    private static partial void LogStranger(ILogger logger, SipMethod method, SipEndpoint source);
 }

@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Dialer.Peers.Model;
 using Dialer.Peers.Storage;
 using Microsoft.Extensions.Logging;
@@ -6,117 +5,33 @@ using Microsoft.Extensions.Logging;
 namespace Dialer.Edge.Trunks;
 
 /// <summary>
-/// Write-behind of the carrier log: the call path only enqueues; this loop inserts in batches and, while the
-/// database is down, keeps the records and retries.
+/// Write-behind of the carrier log on the one <see cref="WriteBehind{TKey, TChange}"/>: the call path only records a
+/// finished call; batches are inserted (upserted on the dialog, so a row is never stored twice) and, while the database
+/// is down, kept and retried.
 /// </summary>
-public sealed partial class CallLogWriter(CallLogStore store, TimeProvider time, ILogger<CallLogWriter> logger)
+public sealed class CallLogWriter
 {
-    private readonly Channel<CallRecord> _records = Channel.CreateUnbounded<CallRecord>(new UnboundedChannelOptions { SingleReader = true });
-    private long _outstanding;
-    private long _dropped;
+    private readonly WriteBehind<CallRecord, CallRecord> _queue;
+
+    public CallLogWriter(CallLogStore store, TimeProvider time, ILogger<CallLogWriter> logger, int capacity = 100_000)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        // Each record is its own key (by reference): a record added again before it was written is written once, as it is then.
+        _queue = new(new WriteBehindOptions { Name = "call_log", Capacity = capacity }, batch => store.InsertAsync([.. batch.Select(c => c.Value)]),
+            record => $"call log record of {record.CallId}", time, logger, ReferenceEqualityComparer.Instance);
+    }
+
+    public WriteBehind<CallRecord, CallRecord> Queue => _queue;
 
     /// <summary>Call records queued, not yet stored (/metrics).</summary>
-    public long Depth => Interlocked.Read(ref _outstanding);
+    public long Depth => _queue.Depth;
 
-    /// <summary>Records still unstored when the writer stopped (lost); while running it retries until stored.</summary>
-    public long Dropped => Interlocked.Read(ref _dropped);
+    /// <summary>Records lost (refused, queue full, unstored at stop).</summary>
+    public long Dropped => _queue.Dropped;
 
-    public void Add(CallRecord record)
-    {
-        Interlocked.Increment(ref _outstanding);
-        _records.Writer.TryWrite(record);
-    }
+    public void Add(CallRecord record) => _queue.Record(record, record);
 
-    public async Task RunAsync(CancellationToken stoppingToken)
-    {
-        var batch = new List<CallRecord>();
-        while (true)
-        {
-            try
-            {
-                if (batch.Count == 0 && !await _records.Reader.WaitToReadAsync(stoppingToken))
-                {
-                    break;
-                }
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
-            while (batch.Count < 500 && _records.Reader.TryRead(out var record))
-            {
-                batch.Add(record);
-            }
-            if (await FlushAsync(batch))
-            {
-                continue;
-            }
-            try
-            {
-                await Task.Delay(TimeSpan.FromSeconds(2), time, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
-        }
-        while (_records.Reader.TryRead(out var record))
-        {
-            batch.Add(record);
-        }
-        await FlushAsync(batch);
-        Interlocked.Add(ref _dropped, Interlocked.Read(ref _outstanding));
-    }
+    public Task RunAsync(CancellationToken stoppingToken) => _queue.RunAsync(stoppingToken);
 
-    public async Task DrainAsync(TimeSpan timeout)
-    {
-        var deadline = time.GetUtcNow() + timeout;
-        while (Interlocked.Read(ref _outstanding) > 0 && time.GetUtcNow() < deadline)
-        {
-            await Task.Delay(TimeSpan.FromMilliseconds(20), time);
-        }
-    }
-
-    private async Task<bool> FlushAsync(List<CallRecord> batch)
-    {
-        if (batch.Count == 0)
-        {
-            return true;
-        }
-        try
-        {
-            await store.InsertAsync(batch);
-            Interlocked.Add(ref _outstanding, -batch.Count);
-            batch.Clear();
-            return true;
-        }
-        catch (Exception error) when (DatabaseErrors.IsFailure(error) && !DatabaseErrors.IsUnavailable(error))
-        {
-            // A row the database refuses (not an outage): store the others, drop that one.
-            try
-            {
-                Interlocked.Add(ref _dropped, await RowByRow.StoreAsync(batch, rows => store.InsertAsync(rows),
-                    (record, refused) => LogDropped(logger, record.CallId, refused.Message)));
-                Interlocked.Add(ref _outstanding, -batch.Count);
-                batch.Clear();
-                return true;
-            }
-            catch (Exception again) when (DatabaseErrors.IsFailure(again))
-            {
-                LogWriteFailed(logger, batch.Count, again.Message);
-                return false;
-            }
-        }
-        catch (Exception error) when (DatabaseErrors.IsFailure(error))
-        {
-            LogWriteFailed(logger, batch.Count, error.Message);
-            return false;
-        }
-    }
-
-    [LoggerMessage(EventId = 2502, Level = LogLevel.Error, Message = "Call log record of {CallId} refused by the database and dropped: {Reason}")]
-    private static partial void LogDropped(ILogger logger, string callId, string reason);
-
-    [LoggerMessage(EventId = 2501, Level = LogLevel.Warning, Message = "Could not store {Count} call log records, retrying: {Reason}")]
-    private static partial void LogWriteFailed(ILogger logger, int count, string reason);
+    public Task DrainAsync(TimeSpan timeout) => _queue.DrainAsync(timeout);
 }

@@ -30,6 +30,8 @@ internal sealed class EdgeMetricFamilies
     private readonly Gauge _serverState;
     private readonly Gauge _serverRtt;
     private readonly Counter _healthWriteFailures;
+    private readonly Gauge _healthPending;
+    private readonly Counter _healthDropped;
 
     public EdgeMetricFamilies(CollectorRegistry registry, EdgeService edge, PeerSnapshotSource peers, TrunkStatusBoard board, HealthRecorder health)
     {
@@ -46,6 +48,8 @@ internal sealed class EdgeMetricFamilies
         _serverState = factory.CreateGauge("dialer_trunk_server_state", "Trunk server health state (1 = the server is in this state).", "trunk", "server", "state");
         _serverRtt = factory.CreateGauge("dialer_trunk_server_rtt_milliseconds", "Round trip of the last OPTIONS probe answered alive.", "trunk", "server");
         _healthWriteFailures = factory.CreateCounter("dialer_health_write_failures_total", "Health reports or state changes not stored (database down).");
+        _healthPending = factory.CreateGauge("dialer_health_changes_pending", "Health state changes queued for MariaDB, not yet stored (bounded).");
+        _healthDropped = factory.CreateCounter("dialer_health_changes_dropped_total", "Health state changes never stored: queue full, refused, or unstored at stop.");
         registry.AddBeforeCollectCallback(Update);
     }
 
@@ -74,6 +78,8 @@ internal sealed class EdgeMetricFamilies
             _registrations.Set(_edge.Location.All().Count);
             _malformed.IncTo(_edge.MalformedCount);
             _healthWriteFailures.IncTo(_health.Failures);
+            _healthPending.Set(_health.Changes.Depth);
+            _healthDropped.IncTo(_health.Changes.Dropped);
             UpdateServers(snapshot);
         }
     }
