@@ -180,9 +180,14 @@ public sealed class TransactionTests(bool timerHeap) : ITransactionUser
         Receive(Request("OPTIONS"));
         Receive(Request("OPTIONS"));
         Assert.That(_requests, Has.Count.EqualTo(1), "the retransmission is absorbed");
-        await _requests[0].Transaction!.RespondAsync(Messages.Bytes(Response(200, "OPTIONS")), 200);
+        var transaction = _requests[0].Transaction!;
+        Assert.That(transaction.Request.Method, Is.EqualTo(SipMethod.Options));
+        await transaction.RespondAsync(Messages.Bytes(Response(200, "OPTIONS")), 200);
+        Assert.That(() => transaction.Request, Throws.InvalidOperationException, "for timer J it keeps the response, not the request");
+        Assert.That(await transaction.RespondAsync(Messages.Bytes(Response(500, "OPTIONS")), 500), Is.False, "nothing is answered twice");
         Receive(Request("OPTIONS"));
         Assert.That(_sender.Count("SIP/2.0 200"), Is.EqualTo(2));
+        Assert.That(_sender.Count("SIP/2.0 500"), Is.Zero);
         Assert.That(_requests, Has.Count.EqualTo(1));
         Advance(32.1);
         Assert.That(_layer.ServerCount, Is.Zero);

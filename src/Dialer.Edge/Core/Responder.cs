@@ -17,6 +17,11 @@ public static class Responder
     public static Task<bool> RespondAsync(ServerTransaction transaction, int status, string reason, IReadOnlyList<string> headers, ReadOnlySpan<byte> body)
     {
         ArgumentNullException.ThrowIfNull(transaction);
+        if (transaction.Answered && !(transaction.IsInvite && status is >= 200 and < 300))
+        {
+            // Refused by the transaction anyway (RFC 3261 §17.2); not even built.
+            return Task.FromResult(false);
+        }
         using var buffer = new PooledBuffer(1024);
         Span<byte> tag = stackalloc byte[12];
         Encoding.ASCII.GetBytes(Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)), tag);

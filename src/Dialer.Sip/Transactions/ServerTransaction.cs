@@ -11,15 +11,22 @@ namespace Dialer.Sip.Transactions;
 public sealed class ServerTransaction : SipTransaction
 {
     private byte[]? _lastResponse;
+    private SipMessage? _request;
 
     internal ServerTransaction(TransactionKey key, SipEndpoint peer, SipMessage request, TransactionContext context)
         : base(key, peer, context)
     {
-        Request = request;
+        _request = request;
+        IsInvite = request.Method == SipMethod.Invite;
         Start(IsInvite ? TransactionState.Proceeding : TransactionState.Trying);
     }
 
-    public SipMessage Request { get; }
+    /// <summary>
+    /// The request. A non-INVITE transaction lets go of it at its final response: for the 32 s it then waits (timer J)
+    /// it only resends that response, so what it keeps is the key, the response bytes and one timer. Reading it after
+    /// that is a bug (nothing may be answered twice).
+    /// </summary>
+    public SipMessage Request => _request ?? throw new InvalidOperationException("The request of a completed non-INVITE transaction is released.");
     /// <summary>Where the request came from (its top Via gets received/rport in our responses).</summary>
     public SipEndpoint Source { get; init; }
 
@@ -27,8 +34,11 @@ public sealed class ServerTransaction : SipTransaction
     public object? Screening { get; init; }
     /// <summary>Whether our responses fill rport= even when the request did not ask (RFC 3581 forced).</summary>
     public bool ForceRport => Context.ForceRport;
-    public bool IsInvite => Request.Method == SipMethod.Invite;
+    public bool IsInvite { get; }
     public int LastStatus { get; private set; }
+
+    /// <summary>A final response has been sent: anything more from the transaction user is refused.</summary>
+    public bool Answered => LastStatus >= 200;
 
     /// <summary>Raised when timer H fires: a final response was never acknowledged.</summary>
     public event Action<ServerTransaction>? AckTimedOut;
@@ -49,20 +59,23 @@ public sealed class ServerTransaction : SipTransaction
             {
                 return Task.FromResult(false);
             }
-            _lastResponse = response.ToArray();
             LastStatus = status;
+            if (IsInvite && status is >= 200 and < 300)
+            {
+                // RFC 6026 §8.5: after a 2xx the transaction waits in Accepted (timer L) absorbing INVITE retransmissions,
+                // without resending anything itself: the 2xx is not kept for the 32 s it waits.
+                _lastResponse = null;
+                MoveTo(TransactionState.Accepted);
+                Schedule(Timers.TransactionTimeout, () => MoveTo(TransactionState.Terminated));
+                return SendAsync(response.ToArray());
+            }
+            _lastResponse = response.ToArray();
             if (status < 200)
             {
                 if (State == TransactionState.Trying)
                 {
                     MoveTo(TransactionState.Proceeding);
                 }
-            }
-            else if (IsInvite && status < 300)
-            {
-                // RFC 6026 §8.5: after a 2xx the transaction waits in Accepted (timer L) absorbing INVITE retransmissions.
-                MoveTo(TransactionState.Accepted);
-                Schedule(Timers.TransactionTimeout, () => MoveTo(TransactionState.Terminated));
             }
             else
             {
@@ -89,6 +102,7 @@ public sealed class ServerTransaction : SipTransaction
         }
         else
         {
+            _request = null;
             Schedule(Peer.IsReliable ? TimeSpan.Zero : Timers.TransactionTimeout, () => MoveTo(TransactionState.Terminated)); // timer J
         }
     }
