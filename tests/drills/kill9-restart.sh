@@ -5,9 +5,9 @@
 #
 # A SIPp dialer places calls of 120 s (longer than the dialog timeout) through one trunk for 10 s; the edge is killed
 # with SIGKILL mid-load and started again at once. The restarted edge restores the answered calls it had stored (their
-# channels charged again) and, at each one's dialog timeout, sends the BYEs itself. Passes when, right after the
-# restart, /api/channels shows the restored calls in use, and once the last dialog timeout (plus the 64 s a BYE may
-# take) has passed, shows 0. Not part of `make test` (it takes about two minutes).
+# channels charged again) and, at each one's dialog timeout, sends the BYEs itself. Passes when the restarted edge
+# restores the answered calls (all but at most the last second's) and, once the last dialog timeout (plus the 64 s a
+# BYE may take) has passed, /api/channels shows 0. Not part of `make test` (it takes about two minutes).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)"
 REF="$(cd "$ROOT/../shared/reference/kamailio" && pwd -P)"
@@ -23,9 +23,9 @@ pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
 
-cs="$(DB_NAME=dialer_drill bash "$ROOT/etc/dev-db.sh" start | tail -n1)"
+cs="$(DB_NAME=dialer_kill9 bash "$ROOT/etc/dev-db.sh" start | tail -n1)"
 dbport="$(sed -n 's/.*Port=\([0-9]*\).*/\1/p' <<<"$cs")"
-sql() { MYSQL_PWD=dialer "$SQL" --no-defaults --protocol=TCP -h127.0.0.1 -P"$dbport" -udialer -N dialer_drill "$@"; }
+sql() { MYSQL_PWD=dialer "$SQL" --no-defaults --protocol=TCP -h127.0.0.1 -P"$dbport" -udialer -N dialer_kill9 "$@"; }
 api_port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 api="http://127.0.0.1:$api_port"
 
@@ -33,14 +33,14 @@ log "building dialer serve (Release)"
 dotnet build "$ROOT/src/Dialer.Host" -c Release -nologo -v q -o "$OUT/dialer" >&2
 export Dialer__Database__ConnectionString="$cs" Dialer__Secrets__KeyFile="$OUT/secrets.key" Dialer__Admin__Url="$api" \
   Dialer__Sip__Listen__0=udp:127.0.0.1:5560 Dialer__Edge__DialerAcl__0=127.0.0.1/32 Dialer__Edge__MaxCallSeconds="$MAX_CALL" \
-  Logging__LogLevel__Default=Warning Logging__LogLevel__Dialer.Edge.EdgeService=Information DIALER_ADMIN_TOKEN=drill
+  Logging__LogLevel__Default=Warning DIALER_ADMIN_TOKEN=drill
 dotnet "$OUT/dialer/dialer.dll" migrate >&2
 sql -e "DELETE FROM call_log; DELETE FROM edge_dialogs" >&2
 cat >"$OUT/trunk.json" <<JSON
 {"name":"kill9","channelCap":100000,"dialPrefix":"1","codecs":["PCMU","PCMA"],"servers":[{"host":"127.0.0.1","port":5571}]}
 JSON
 dotnet "$OUT/dialer/dialer.dll" trunk apply --file "$OUT/trunk.json" >&2
-serve() { (cd "$OUT" && exec dotnet "$OUT/dialer/dialer.dll" serve >>"$OUT/dialer.log" 2>&1) & dpid=$!; pids+=("$dpid")
+serve() { (cd "$OUT" && exec env "Logging__LogLevel__Dialer.Edge.EdgeService=Information" dotnet "$OUT/dialer/dialer.dll" serve >>"$OUT/dialer.log" 2>&1) & dpid=$!; pids+=("$dpid")
   for _ in $(seq 1 100); do curl -sf "$api/healthz" >/dev/null && return 0; sleep 0.2; done; return 1; }
 in_use() { curl -sf -H "Authorization: Bearer drill" "$api/api/channels" | python3 -c 'import json,sys; print(sum(t["inUse"] for t in json.load(sys.stdin)))'; }
 serve
@@ -57,8 +57,8 @@ kill -9 "$dpid"
 killed_at="$(date +%s)"
 log "killed with $before channels in use; restarting"
 serve
-restored="$(in_use)"
-log "restarted: $restored channels in use"
+restored="$(grep -o 'Restored [0-9]* live call' "$OUT/dialer.log" | tail -n1 | tr -dc '0-9')"
+log "restarted: ${restored:-0} calls restored, $(in_use) channels in use (the dialer goes on placing calls)"
 # The last call began at most 10 s after the load did: its dialog timeout ends it, the BYE may take up to 64 s more.
 deadline=$((killed_at + MAX_CALL + 64 + 5))
 left="$restored"
@@ -67,10 +67,12 @@ while (( $(date +%s) < deadline )); do
 done
 {
   echo "kill -9 at ${before} channels in use (${RATE} calls/s, 120 s calls, Edge:MaxCallSeconds ${MAX_CALL})"
-  echo "after restart: ${restored} in use ($(grep -o 'Restored [0-9]* live call' "$OUT/dialer.log" | tail -n1 || true))"
+  echo "after restart: ${restored:-0} answered calls restored, their channels charged again"
   echo "$(( $(date +%s) - killed_at )) s after the kill: ${left} in use"
 } | tee "$OUT/summary.txt"
 fail=0
-if ((restored > 0 && restored <= before)); then log "ok:   the answered calls came back charged"; else log "FAIL: restored $restored of $before"; fail=1; fi
+# Calls answered in the last write-behind interval before the kill (250 ms) may be lost; none is invented.
+if ((${restored:-0} >= before - RATE && ${restored:-0} <= before + RATE)); then log "ok:   the answered calls came back charged"
+else log "FAIL: restored ${restored:-0} of $before"; fail=1; fi
 if ((left == 0)); then log "ok:   no channel left charged after the dialog timeout"; else log "FAIL: $left channels still charged"; fail=1; fi
 exit "$fail"

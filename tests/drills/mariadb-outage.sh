@@ -22,7 +22,10 @@ AFTER=20
 OUT="$ROOT/var/drills/outage-$(date +%Y%m%d-%H%M%S)"
 mkdir -p "$OUT"
 log() { printf 'drill: %s\n' "$*" >&2; }
-command -v sipp >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq sip-tester >&2; }
+need=()
+command -v sipp >/dev/null || need+=(sip-tester)
+command -v socat >/dev/null || need+=(socat)
+if ((${#need[@]})); then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >&2; fi
 SQL="$(command -v mariadb || command -v mysql)"
 
 pids=()
@@ -37,52 +40,17 @@ relay_port="$(free_port)"
 api_port="$(free_port)"
 api="http://127.0.0.1:$api_port"
 
-# The relay: SIGUSR1 cuts (every connection reset, the port refused), SIGUSR2 restores.
-cat >"$OUT/relay.py" <<'PY'
-import asyncio, signal, sys
-listen, target = int(sys.argv[1]), int(sys.argv[2])
-conns, server = set(), None
-async def pipe(r, w):
-    try:
-        while data := await r.read(65536):
-            w.write(data); await w.drain()
-    except Exception:
-        pass
-    finally:
-        w.close()
-async def handle(cr, cw):
-    try:
-        tr, tw = await asyncio.open_connection('127.0.0.1', target)
-    except OSError:
-        cw.close(); return
-    pair = (cw, tw); conns.add(pair)
-    await asyncio.gather(pipe(cr, tw), pipe(tr, cw))
-    conns.discard(pair)
-async def up():
-    global server
-    server = await asyncio.start_server(handle, '127.0.0.1', listen, reuse_address=True)
-def cut():
-    server.close()
-    for cw, tw in list(conns):
-        for w in (cw, tw):
-            w.transport.abort()
-    conns.clear()
-async def main():
-    loop = asyncio.get_running_loop()
-    await up()
-    loop.add_signal_handler(signal.SIGUSR1, cut)
-    loop.add_signal_handler(signal.SIGUSR2, lambda: asyncio.ensure_future(up()))
-    await asyncio.Event().wait()
-asyncio.run(main())
-PY
-python3 "$OUT/relay.py" "$relay_port" "$dbport" &
-relay=$!
-pids+=("$relay")
+# The relay (socat, one process per connection): killing them all resets every connection and refuses the port, as a
+# stopped server looks to a client; starting it again restores the database.
+relay_up() { socat TCP-LISTEN:"$relay_port",bind=127.0.0.1,reuseaddr,fork,backlog=256 TCP:127.0.0.1:"$dbport" & }
+relay_cut() { pkill -KILL -f "TCP-LISTEN:$relay_port," || true; }
+trap 'relay_cut; cleanup' EXIT
+relay_up
 sleep 0.5
 
 log "building dialer serve (Release)"
 dotnet build "$ROOT/src/Dialer.Host" -c Release -nologo -v q -o "$OUT/dialer" >&2
-relayed="$(sed "s/Port=$dbport/Port=$relay_port/" <<<"$cs");Connection Timeout=3"
+relayed="$(sed "s/Port=$dbport/Port=$relay_port/" <<<"$cs")"
 export Dialer__Database__ConnectionString="$relayed" Dialer__Secrets__KeyFile="$OUT/secrets.key" Dialer__Admin__Url="$api" \
   Dialer__Sip__Listen__0=udp:127.0.0.1:5460 Dialer__Edge__DialerAcl__0=127.0.0.1/32 Dialer__Edge__Flood__Exempt__0=127.0.0.0/8 \
   Logging__LogLevel__Default=Warning DIALER_ADMIN_TOKEN=drill
@@ -102,8 +70,8 @@ printf 'SEQUENTIAL\n' >"$OUT/before.csv"
 printf 'SEQUENTIAL\n' >"$OUT/during.csv"
 for i in $(seq 1 50); do
   ext=$((60000 + i))
-  curl -sf "${auth[@]}" -X POST "$api/api/phones" -d "{\"extension\":\"$ext\",\"password\":\"pw$ext\"}" >/dev/null
-  line="$ext;pw$ext;[authentication username=$ext password=pw$ext]"
+  curl -sf "${auth[@]}" -X POST "$api/api/phones" -d "{\"extension\":\"$ext\",\"password\":\"pass$ext\"}" >/dev/null
+  line="$ext;pass$ext;[authentication username=$ext password=pass$ext]"
   if ((i <= 30)); then echo "$line" >>"$OUT/before.csv"; else echo "$line" >>"$OUT/during.csv"; fi
 done
 sleep 3
@@ -133,12 +101,12 @@ load=$!
 admin=$!
 sleep 15
 log "database unreachable"
-kill -USR1 "$relay"
+relay_cut
 sleep 5
 register "$OUT/during.csv" 5482 20 &
 sleep $((OUTAGE - 5))
 log "database back"
-kill -USR2 "$relay"
+relay_up
 wait "$load" || true
 wait "$admin" || true
 sleep 5
