@@ -4,6 +4,8 @@
 #
 #   tests/bench/edge-vs-kamailio.sh [RATE ...]      default rates: 2000 2500 3000 3500 4000 4500 5000
 #   BENCH_SECONDS=10 (load per rate)   BENCH_ONLY=edge|kamailio (run one side)
+#   BENCH_BISECT=1: instead of the rates, find each side's highest passing rate (< 0.1 % failed, >= 95 % of the offered
+#   rate achieved) by bisection between BENCH_LOW=1000 and BENCH_HIGH=8000 cps, to BENCH_STEP=250 cps.
 #   BENCH_CAP=N: the trunk's channel cap (default none). With a cap, calls refused with 503 are counted apart, and
 #   the carriers log INVITE/BYE arrivals so the script prints their exact peak concurrency.
 #
@@ -86,10 +88,36 @@ warm_up() {
 
 # run_ladder NAME PID: one SIPp run per rate against 127.0.0.1:5060, after a warm-up.
 run_ladder() {
-  local name="$1" pid="$2" hz rate calls stats before after cpu start elapsed sampler
-  hz="$(getconf CLK_TCK)"
+  local name="$1" pid="$2" rate
   warm_up
+  if [[ -n "${BENCH_BISECT:-}" ]]; then
+    bisect "$name" "$pid"
+    return
+  fi
   for rate in "${RATES[@]}"; do
+    run_rate "$name" "$pid" "$rate"
+  done
+}
+
+# bisect NAME PID: the highest rate that passes (< 0.1 % failed, >= 95 % of the offered rate achieved), searched
+# between BENCH_LOW and BENCH_HIGH (default 1000 and 8000 cps) to BENCH_STEP (default 250 cps).
+bisect() {
+  local name="$1" pid="$2" low="${BENCH_LOW:-1000}" high="${BENCH_HIGH:-8000}" step="${BENCH_STEP:-250}" mid best=0
+  while ((high - low >= step)); do
+    mid=$(((low + high) / 2 / step * step))
+    ((mid <= low)) && mid=$((low + step))
+    run_rate "$name" "$pid" "$mid"
+    if [[ "$(cat "$OUT/$name-$mid.verdict")" == pass ]]; then best=$mid; low=$mid; else high=$mid; fi
+    sleep 5 # the calls of a failed rate time out before the next one
+  done
+  printf '%-9s highest passing rate: %d cps (bisection to %d cps)\n' "$name" "$best" "$step" | tee -a "$OUT/summary.txt"
+}
+
+# run_rate NAME PID RATE: one SIPp run at RATE, its line in the summary and its verdict in $OUT/NAME-RATE.verdict.
+run_rate() {
+  local name="$1" pid="$2" rate="$3" hz calls stats before after cpu start elapsed sampler refused drops i p99
+  hz="$(getconf CLK_TCK)"
+  {
     calls=$((rate * SECONDS_PER_RATE))
     stats="$OUT/$name-$rate.csv"
     # Peak PSS of the proxy, sampled twice a second while the load runs.
@@ -100,7 +128,7 @@ run_ladder() {
     start="$(date +%s.%N)"
     mkdir -p "$OUT/$name-$rate"
     (cd "$OUT/$name-$rate" && timeout $((SECONDS_PER_RATE + 90)) sipp 127.0.0.1:5060 -sf "$REF/uac.xml" -s 1000 -i 127.0.0.1 -p 5080 \
-      -r "$rate" -m "$calls" -d 100 -l $((rate * 3)) -buff_size "$SIPP_BUFFER" -nostdin -trace_stat -stf "$stats" -fd 1 -trace_counts -recv_timeout 10000 \
+      -r "$rate" -m "$calls" -d 100 -l $((rate * 3)) -buff_size "$SIPP_BUFFER" -nostdin -trace_stat -stf "$stats" -fd 1 -trace_counts -trace_rtt -rtt_freq 100 -recv_timeout 10000 \
       -timeout $((SECONDS_PER_RATE + 60))s >/dev/null 2>&1) || true
     after="$(tree_ticks "$pid")"
     read -r -a drops_after <<<"$(udp_drops)"
@@ -110,19 +138,26 @@ run_ladder() {
     kill "$sampler" 2>/dev/null; wait "$sampler" 2>/dev/null || true
     cpu="$(awk -v t=$((after - before)) -v hz="$hz" -v e="$elapsed" 'BEGIN {printf "%d", t * 100 / hz / e}')"
     # Calls the proxy refused with 503 end on the scenario's "rejected" branch, which SIPp counts as successful.
+    # p99 of INVITE sent -> 200 received (the scenario's response time 1) over the rate's calls, in ms.
+    p99="$(cat "$OUT/$name-$rate"/*_rtt.csv 2>/dev/null | awk -F';' '$3 == 1 { print $2 }' | sort -n | awk '{ v[n++] = $1 } END { print n ? v[int(n * 0.99)] : 0 }')"
     refused="$(awk -F';' 'NR == 1 { for (i = 1; i <= NF; i++) if ($i ~ /_503_Recv$/) c = i; next } { v = $c } END { print v + 0 }' "$OUT/$name-$rate"/*_counts.csv 2>/dev/null || echo 0)"
-    awk -F';' -v name="$name" -v rate="$rate" -v calls="$calls" -v cpu="$cpu" -v refused="${refused:-0}" -v pss="$(cat "$OUT/$name-$rate.pss" 2>/dev/null || echo 0)" -v drops="${drops%/}" '
+    awk -F';' -v name="$name" -v rate="$rate" -v calls="$calls" -v cpu="$cpu" -v refused="${refused:-0}" -v pss="$(cat "$OUT/$name-$rate.pss" 2>/dev/null || echo 0)" -v drops="${drops%/}" -v verdict="$OUT/$name-$rate.verdict" -v p99="$p99" '
       NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
-      # Achieved rate: calls placed over the seconds in which SIPp was still placing them.
-      $col["OutgoingCall(P)"] > 0 { placing++ }
+      # Achieved rate: the mean of the one-second periods in which SIPp was placing calls, without the first and the
+      # last (partial) ones.
+      $col["OutgoingCall(P)"] > 0 { period[placing++] = $col["OutgoingCall(P)"] }
       { ok = $col["SuccessfulCall(C)"]; failed = $col["FailedCall(C)"]; placed = $col["OutgoingCall(C)"]
         unexpected = $col["FailedUnexpectedMessage(C)"]; timeouts = $col["FailedTimeoutOnRecv(C)"] + $col["FailedMaxUDPRetrans(C)"] }
       END {
         done = ok + failed; pct = done ? 100 * failed / done : 100; ok -= refused
-        printf "%-9s %5d cps offered %6d calls %6d ok %6d 503 %5d failed (%d unexpected, %d timeout) %6.2f%%  %6.0f cps placed  cpu %3d%%  pss %6d KiB  drops %s\n",
-          name, rate, calls, ok, refused, failed, unexpected, timeouts, pct, placing ? placed / placing : 0, cpu, pss, drops
+        if (placing > 2) { for (i = 1; i < placing - 1; i++) steady += period[i]; achieved = steady / (placing - 2) }
+        else { achieved = placing ? placed / placing : 0 }
+        printf "%-9s %5d cps offered %6d calls %6d ok %6d 503 %5d failed (%d unexpected, %d timeout) %6.2f%%  %6.0f cps placed  cpu %3d%%  pss %6d KiB  p99 %s ms  drops %s\n",
+          name, rate, calls, ok, refused, failed, unexpected, timeouts, pct, achieved, cpu, pss, p99, drops
+        # The pass rule of bisection: under 0.1 % failed and at least 95 % of the offered rate achieved.
+        printf "%s\n", (pct < 0.1 && achieved >= 0.95 * rate) ? "pass" : "fail" > verdict
       }' "$stats" | tee -a "$OUT/summary.txt"
-  done
+  }
 }
 
 if [[ "${BENCH_ONLY:-}" != edge ]]; then

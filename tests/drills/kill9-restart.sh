@@ -47,7 +47,7 @@ serve
 (cd "$OUT" && exec sipp -sf "$REF/uas.xml" -i 127.0.0.1 -p 5571 -nostdin >/dev/null 2>&1) &
 pids+=($!)
 sleep 1
-(cd "$OUT" && timeout 300 sipp 127.0.0.1:5560 -sf "$REF/uac.xml" -s 1000 -i 127.0.0.1 -p 5580 -r "$RATE" -m $((RATE * 10)) -d 120000 \
+(cd "$OUT" && exec timeout 300 sipp 127.0.0.1:5560 -sf "$REF/uac.xml" -s 1000 -i 127.0.0.1 -p 5580 -r "$RATE" -m $((RATE * 10)) -d 120000 \
   -nostdin -recv_timeout 200000 >/dev/null 2>&1) &
 load=$!
 pids+=("$load")

@@ -89,7 +89,7 @@ register "$OUT/before.csv" 5481 30
 total=$((15 + OUTAGE + AFTER))
 calls=$((RATE * total))
 log "load: $calls calls at $RATE/s with 3 s calls; the database goes away at 15 s for $OUTAGE s"
-(cd "$OUT" && timeout $((total + 90)) sipp 127.0.0.1:5460 -sf "$REF/uac.xml" -s 1000 -i 127.0.0.1 -p 5480 -r "$RATE" -m "$calls" -d 3000 \
+(cd "$OUT" && exec timeout $((total + 90)) sipp 127.0.0.1:5460 -sf "$REF/uac.xml" -s 1000 -i 127.0.0.1 -p 5480 -r "$RATE" -m "$calls" -d 3000 \
   -nostdin -trace_stat -stf "$OUT/calls.csv" -fd 1 -recv_timeout 10000 >/dev/null 2>&1) &
 load=$!
 # The admin writes, one every 0.5 s for the whole run: status per extension.

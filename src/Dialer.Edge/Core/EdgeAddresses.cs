@@ -34,14 +34,27 @@ public sealed class EdgeAddresses(EdgeSettings settings, IReadOnlyList<SipListen
     public Dialer.Sip.Uris.SipUri? TopRoute(Dialer.Sip.Message.SipMessage request)
     {
         ArgumentNullException.ThrowIfNull(request);
+        // The screen, the dialog guard and the forwarder each ask about the same request on the same thread, one after
+        // the other: the URI is parsed once (messages are never reused, so the reference identifies the request).
+        if (ReferenceEquals(t_request, request) && ReferenceEquals(t_owner, this))
+        {
+            return t_route;
+        }
+        Dialer.Sip.Uris.SipUri? found = null;
         foreach (var element in request.Elements(Dialer.Sip.Message.HeaderKind.Route))
         {
-            return Dialer.Sip.Headers.NameAddress.TryParse(request.Span, element, out var route)
+            found = Dialer.Sip.Headers.NameAddress.TryParse(request.Span, element, out var route)
                 && Dialer.Sip.Uris.SipUri.TryParse(route.Uri.Of(request.Span), out var uri)
                 && IsUs(uri.HostWithoutBrackets, uri.Port ?? 5060) ? uri : null;
+            break;
         }
-        return null;
+        (t_request, t_owner, t_route) = (request, this, found);
+        return found;
     }
+
+    [ThreadStatic] private static Dialer.Sip.Message.SipMessage? t_request;
+    [ThreadStatic] private static EdgeAddresses? t_owner;
+    [ThreadStatic] private static Dialer.Sip.Uris.SipUri? t_route;
 
     /// <summary>The listen address to put in our Via and Record-Route for a given outgoing protocol and family.</summary>
     public SipListenAddress For(SipProtocol protocol, System.Net.Sockets.AddressFamily family) =>

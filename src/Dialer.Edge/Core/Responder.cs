@@ -23,8 +23,22 @@ public static class Responder
             return Task.FromResult(false);
         }
         using var buffer = new PooledBuffer(1024);
+        // A To tag for every response but 100 Trying (RFC 3261 §8.2.6.2), 48 random bits, written without a string.
         Span<byte> tag = stackalloc byte[12];
-        Encoding.ASCII.GetBytes(Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)), tag);
+        if (status > 100)
+        {
+            Span<byte> random = stackalloc byte[6];
+            RandomNumberGenerator.Fill(random);
+            for (var i = 0; i < random.Length; i++)
+            {
+                tag[2 * i] = (byte)"0123456789abcdef"[random[i] >> 4];
+                tag[(2 * i) + 1] = (byte)"0123456789abcdef"[random[i] & 0xF];
+            }
+        }
+        else
+        {
+            tag = default;
+        }
         ResponseBuilder.Write(transaction.Request, status, Encoding.UTF8.GetBytes(reason), tag, buffer,
             headers is string[] array ? array : [.. headers], body, transaction.Source.Address, transaction.ForceRport);
         return transaction.RespondAsync(buffer.WrittenSpan.ToArray(), status);

@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Globalization;
 using System.Text;
 
 namespace Dialer.Peers.Storage;
@@ -31,10 +30,9 @@ internal static class BatchInsert
                 sql.Append(row == 0 ? "(" : ",(");
                 for (var column = 0; column < columns.Length; column++)
                 {
-                    var name = string.Create(CultureInfo.InvariantCulture, $"@p{row}_{column}");
-                    sql.Append(column == 0 ? "" : ",").Append(name);
+                    // Positional (?) parameters: no name to build per value, none for the driver to look up.
+                    sql.Append(column == 0 ? "?" : ",?");
                     var parameter = command.CreateParameter();
-                    parameter.ParameterName = name;
                     parameter.Value = columns[column] ?? DBNull.Value;
                     command.Parameters.Add(parameter);
                 }

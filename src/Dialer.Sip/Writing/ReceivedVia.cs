@@ -1,4 +1,5 @@
 using System.Net;
+using System.Buffers;
 using System.Text;
 using Dialer.Sip.Headers;
 using Dialer.Sip.Message;
@@ -24,10 +25,16 @@ public static class ReceivedVia
             writer.Header("Via"u8, value);
             return;
         }
-        var builder = new StringBuilder(Encoding.UTF8.GetString(span[via.Element.Start..via.Parameters.Start]).TrimEnd());
+        // Written as bytes straight from the received Via: no strings on the request path.
+        using var buffer = new PooledBuffer(value.Length + 64);
+        buffer.Write(span[via.Element.Start..via.Parameters.Start].TrimEnd(" \t"u8));
         var reader = new ParameterReader(via.Parameters.Of(span), via.Parameters.Start);
         var ip = source.Address.IsIPv4MappedToIPv6 ? source.Address.MapToIPv4() : source.Address;
-        var needReceived = via.HostText(span) != ip.ToString();
+        Span<byte> address = stackalloc byte[64];
+        ip.TryFormat(address, out var addressLength);
+        address = address[..addressLength];
+        var host = via.Host.Of(span);
+        var needReceived = !(host.Length > 1 && host[0] == '[' ? host[1..^1] : host).SequenceEqual(address);
         while (reader.TryRead(out var parameter))
         {
             var key = parameter.Name.Of(span);
@@ -35,21 +42,27 @@ public static class ReceivedVia
             {
                 continue;
             }
-            builder.Append(';').Append(Encoding.UTF8.GetString(span[parameter.Name.Start..(parameter.HasValue ? parameter.Value.End : parameter.Name.End)]));
+            buffer.Write(";"u8);
+            buffer.Write(span[parameter.Name.Start..(parameter.HasValue ? parameter.Value.End : parameter.Name.End)]);
         }
         var rport = via.HasRport || forceRport;
         if (needReceived || rport)
         {
-            builder.Append(";received=").Append(ip);
+            buffer.Write(";received="u8);
+            buffer.Write(address);
         }
         if (rport)
         {
-            builder.Append(";rport=").Append(source.Port);
+            Span<byte> port = stackalloc byte[8];
+            source.Port.TryFormat(port, out var portLength, default, System.Globalization.CultureInfo.InvariantCulture);
+            buffer.Write(";rport="u8);
+            buffer.Write(port[..portLength]);
         }
         if (end < value.Length)
         {
-            builder.Append(',').Append(Encoding.UTF8.GetString(value[(end + 1)..]));
+            buffer.Write(","u8);
+            buffer.Write(value[(end + 1)..]);
         }
-        writer.Header("Via"u8, Encoding.UTF8.GetBytes(builder.ToString()));
+        writer.Header("Via"u8, buffer.WrittenSpan);
     }
 }
