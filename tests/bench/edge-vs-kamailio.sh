@@ -103,9 +103,10 @@ run_ladder() {
 # between BENCH_LOW and BENCH_HIGH (default 1000 and 8000 cps) to BENCH_STEP (default 250 cps).
 bisect() {
   local name="$1" pid="$2" low="${BENCH_LOW:-1000}" high="${BENCH_HIGH:-8000}" step="${BENCH_STEP:-250}" mid best=0
-  while ((high - low >= step)); do
+  while ((high - low > step)); do
     mid=$(((low + high) / 2 / step * step))
     ((mid <= low)) && mid=$((low + step))
+    ((mid >= high)) && break
     run_rate "$name" "$pid" "$mid"
     if [[ "$(cat "$OUT/$name-$mid.verdict")" == pass ]]; then best=$mid; low=$mid; else high=$mid; fi
     sleep 5 # the calls of a failed rate time out before the next one
