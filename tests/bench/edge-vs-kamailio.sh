@@ -21,19 +21,10 @@ SECONDS_PER_RATE="${BENCH_SECONDS:-10}"
 CAP="${BENCH_CAP:-100000}"
 OUT="$ROOT/var/bench/$(date +%Y%m%d-%H%M%S)"
 mkdir -p "$OUT/run"
-log() { printf 'bench: %s\n' "$*" >&2; }
-
-need=()
-command -v sipp >/dev/null || need+=(sip-tester)
-command -v kamailio >/dev/null || [[ -x /usr/sbin/kamailio ]] || need+=(kamailio)
-if ((${#need[@]})); then
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >&2
-fi
+HARNESS=bench
+source "$ROOT/tests/lib/harness.sh"
+need sipp=sip-tester kamailio=kamailio
 KAMAILIO="$(command -v kamailio || echo /usr/sbin/kamailio)"
-
-pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
-trap cleanup EXIT
 
 # The carriers of dispatcher.list (and of the edge's bench trunk): the reference SIPp UAS on :5071 and :5072. With a
 # cap they log INVITE and BYE arrival times, from which the carrier's exact peak concurrency is computed.
@@ -66,11 +57,6 @@ stop_carriers() {
   fi
 }
 
-# The proxy's process tree: Kamailio forks its workers, dotnet is one process.
-tree() { local pid="$1"; echo "$pid"; for c in $(cat /proc/"$pid"/task/*/children 2>/dev/null); do tree "$c"; done; }
-tree_ticks() { local t=0 p; for p in $(tree "$1"); do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0))); done; echo "$t"; }
-# Proportional set size of the tree (shared memory counted once), in KiB.
-tree_pss() { local t=0 p; for p in $(tree "$1"); do t=$((t + $(awk '/^Pss:/ {print $2}' "/proc/$p/smaps_rollup" 2>/dev/null || echo 0))); done; echo "$t"; }
 
 # Datagrams the kernel dropped at each UDP socket of the run (proxy 5060, carriers 5071/5072; the dialer's
 # socket lives only while its SIPp runs, whose retransmissions tell instead), summed
@@ -179,16 +165,14 @@ fi
 if [[ "${BENCH_ONLY:-}" != kamailio ]]; then
   log "dialer serve (Release build)"
   dotnet build "$ROOT/src/Dialer.Host" -c Release -nologo -v q -o "$OUT/dialer" >&2
-  cs="$(DB_NAME=dialer_bench bash "$ROOT/etc/dev-db.sh" start | tail -n1)"
+  dev_db dialer_bench
   export Dialer__Database__ConnectionString="$cs" Dialer__Secrets__KeyFile="$OUT/secrets.key" \
     Dialer__Admin__Url=http://127.0.0.1:18081 Dialer__Sip__Listen__0=udp:127.0.0.1:5060 Dialer__Sip__Listen__1=tcp:127.0.0.1:5060 \
     Dialer__Edge__DialerAcl__0=127.0.0.1/32 Logging__LogLevel__Default=Warning DIALER_ADMIN_TOKEN=bench
   dotnet "$OUT/dialer/dialer.dll" migrate >&2
   # Every run starts from an empty edge: no dialogs a previous run left stored (they would be restored, holding
   # channels, timers and memory), no carrier log, no bindings.
-  port="$(sed -n 's/.*Port=\([0-9]*\).*/\1/p' <<<"$cs")"
-  MYSQL_PWD=dialer "$(command -v mariadb || command -v mysql)" --no-defaults --protocol=TCP -h127.0.0.1 -P"${port:-3307}" -udialer dialer_bench \
-    -e "DELETE FROM edge_dialogs; DELETE FROM call_log; DELETE FROM registrations" >&2
+  sql dialer_bench -e "DELETE FROM edge_dialogs; DELETE FROM call_log; DELETE FROM registrations" >&2
   cat >"$OUT/trunk.json" <<JSON
 {"name":"bench","channelCap":$CAP,"dialPrefix":"1","codecs":["PCMU","PCMA"],
  "servers":[{"host":"127.0.0.1","port":5071,"priority":1},{"host":"127.0.0.1","port":5072,"priority":2}]}

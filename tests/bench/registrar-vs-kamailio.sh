@@ -21,34 +21,18 @@ SECONDS_PER_RATE="${BENCH_SECONDS:-10}"
 OUT="$ROOT/var/bench/registrar-$(date +%Y%m%d-%H%M%S)"
 PORT=5260
 mkdir -p "$OUT/run"
-log() { printf 'bench: %s\n' "$*" >&2; }
-
-need=()
-command -v sipp >/dev/null || need+=(sip-tester)
-command -v kamailio >/dev/null || [[ -x /usr/sbin/kamailio ]] || need+=(kamailio)
-[[ -f /usr/share/kamailio/mysql/auth_db-create.sql ]] || need+=(kamailio-mysql-modules)
-if ((${#need[@]})); then
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >&2
-fi
+HARNESS=bench
+source "$ROOT/tests/lib/harness.sh"
+need sipp=sip-tester kamailio=kamailio /usr/share/kamailio/mysql/auth_db-create.sql=kamailio-mysql-modules
 KAMAILIO="$(command -v kamailio || echo /usr/sbin/kamailio)"
-SQL="$(command -v mariadb || command -v mysql)"
 SIPP_BUFFER="$(( $(cat /proc/sys/net/core/rmem_max 2>/dev/null || echo 4194304) ))"
 
-pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
-trap cleanup EXIT
-
-cs="$(DB_NAME=dialer_regbench bash "$ROOT/etc/dev-db.sh" start | tail -n1)"
-dbport="$(sed -n 's/.*Port=\([0-9]*\).*/\1/p' <<<"$cs")"
-sql() { MYSQL_PWD=dialer "$SQL" --no-defaults --protocol=TCP -h127.0.0.1 -P"${dbport:-3307}" -udialer "$@"; }
+dev_db dialer_regbench
 
 # The users: Kamailio's subscriber table (from the reference generator) and SIPp's injection file.
 (cd "$OUT" && python3 "$REF/gen_users.py")
 USERS="$OUT/users.csv"
 
-tree() { local pid="$1"; echo "$pid"; for c in $(cat /proc/"$pid"/task/*/children 2>/dev/null); do tree "$c"; done; }
-tree_ticks() { local t=0 p; for p in $(tree "$1"); do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0))); done; echo "$t"; }
-tree_pss() { local t=0 p; for p in $(tree "$1"); do t=$((t + $(awk '/^Pss:/ {print $2}' "/proc/$p/smaps_rollup" 2>/dev/null || echo 0))); done; echo "$t"; }
 
 register() { # RATE CALLS DIR [stats]
   local rate="$1" calls="$2" dir="$3"

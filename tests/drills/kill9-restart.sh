@@ -15,18 +15,12 @@ RATE="${DRILL_RATE:-50}"
 MAX_CALL="${DRILL_MAX_CALL:-30}"
 OUT="$ROOT/var/drills/kill9-$(date +%Y%m%d-%H%M%S)"
 mkdir -p "$OUT"
-log() { printf 'drill: %s\n' "$*" >&2; }
-command -v sipp >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq sip-tester >&2; }
-SQL="$(command -v mariadb || command -v mysql)"
-
-pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
-trap cleanup EXIT
-
-cs="$(DB_NAME=dialer_kill9 bash "$ROOT/etc/dev-db.sh" start | tail -n1)"
-dbport="$(sed -n 's/.*Port=\([0-9]*\).*/\1/p' <<<"$cs")"
-sql() { MYSQL_PWD=dialer "$SQL" --no-defaults --protocol=TCP -h127.0.0.1 -P"$dbport" -udialer -N dialer_kill9 "$@"; }
-api_port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+HARNESS=drill
+source "$ROOT/tests/lib/harness.sh"
+need sipp=sip-tester
+dev_db dialer_kill9
+db() { sql -N dialer_kill9 "$@"; }
+api_port="$(free_port)"
 api="http://127.0.0.1:$api_port"
 
 log "building dialer serve (Release)"
@@ -35,7 +29,7 @@ export Dialer__Database__ConnectionString="$cs" Dialer__Secrets__KeyFile="$OUT/s
   Dialer__Sip__Listen__0=udp:127.0.0.1:5560 Dialer__Edge__DialerAcl__0=127.0.0.1/32 Dialer__Edge__MaxCallSeconds="$MAX_CALL" \
   Logging__LogLevel__Default=Warning DIALER_ADMIN_TOKEN=drill
 dotnet "$OUT/dialer/dialer.dll" migrate >&2
-sql -e "DELETE FROM call_log; DELETE FROM edge_dialogs" >&2
+db -e "DELETE FROM call_log; DELETE FROM edge_dialogs" >&2
 cat >"$OUT/trunk.json" <<JSON
 {"name":"kill9","channelCap":100000,"dialPrefix":"1","codecs":["PCMU","PCMA"],"servers":[{"host":"127.0.0.1","port":5571}]}
 JSON

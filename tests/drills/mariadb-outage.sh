@@ -21,21 +21,11 @@ RATE="${DRILL_RATE:-50}"
 AFTER=20
 OUT="$ROOT/var/drills/outage-$(date +%Y%m%d-%H%M%S)"
 mkdir -p "$OUT"
-log() { printf 'drill: %s\n' "$*" >&2; }
-need=()
-command -v sipp >/dev/null || need+=(sip-tester)
-command -v socat >/dev/null || need+=(socat)
-if ((${#need[@]})); then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >&2; fi
-SQL="$(command -v mariadb || command -v mysql)"
-
-pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
-trap cleanup EXIT
-
-cs="$(DB_NAME=dialer_drill bash "$ROOT/etc/dev-db.sh" start | tail -n1)"
-dbport="$(sed -n 's/.*Port=\([0-9]*\).*/\1/p' <<<"$cs")"
-sql() { MYSQL_PWD=dialer "$SQL" --no-defaults --protocol=TCP -h127.0.0.1 -P"$dbport" -udialer -N dialer_drill "$@"; }
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+HARNESS=drill
+source "$ROOT/tests/lib/harness.sh"
+need sipp=sip-tester socat=socat
+dev_db dialer_drill
+db() { sql -N dialer_drill "$@"; }
 relay_port="$(free_port)"
 api_port="$(free_port)"
 api="http://127.0.0.1:$api_port"
@@ -55,7 +45,7 @@ export Dialer__Database__ConnectionString="$relayed" Dialer__Secrets__KeyFile="$
   Dialer__Sip__Listen__0=udp:127.0.0.1:5460 Dialer__Edge__DialerAcl__0=127.0.0.1/32 Dialer__Edge__Flood__Exempt__0=127.0.0.0/8 \
   Logging__LogLevel__Default=Warning DIALER_ADMIN_TOKEN=drill
 dotnet "$OUT/dialer/dialer.dll" migrate >&2
-sql -e "DELETE FROM call_log; DELETE FROM edge_dialogs; DELETE FROM registrations; DELETE FROM phones WHERE extension LIKE '7%'" >&2
+db -e "DELETE FROM call_log; DELETE FROM edge_dialogs; DELETE FROM registrations; DELETE FROM phones WHERE extension LIKE '7%' OR extension BETWEEN '60001' AND '60050'" >&2
 cat >"$OUT/trunk.json" <<JSON
 {"name":"drill","channelCap":100000,"dialPrefix":"1","codecs":["PCMU","PCMA"],
  "servers":[{"host":"127.0.0.1","port":5471,"priority":1},{"host":"127.0.0.1","port":5472,"priority":2}]}
@@ -119,17 +109,17 @@ ok_calls="$(last "$OUT/calls.csv" 'SuccessfulCall(C)')"
 failed_calls="$(last "$OUT/calls.csv" 'FailedCall(C)')"
 # The carrier log and the dialogs drain from the write-behind queues after the database returned.
 for _ in $(seq 1 30); do
-  rows="$(sql -e "SELECT COUNT(*) FROM call_log")"; ((rows >= ok_calls)) && break; sleep 1
+  rows="$(db -e "SELECT COUNT(*) FROM call_log")"; ((rows >= ok_calls)) && break; sleep 1
 done
-rows="$(sql -e "SELECT COUNT(*) FROM call_log")"
-distinct="$(sql -e "SELECT COUNT(DISTINCT call_id) FROM call_log")"
-dialogs="$(sql -e "SELECT COUNT(*) FROM edge_dialogs")"
-bindings="$(sql -e "SELECT COUNT(DISTINCT extension) FROM registrations WHERE extension BETWEEN '60001' AND '60050'")"
+rows="$(db -e "SELECT COUNT(*) FROM call_log")"
+distinct="$(db -e "SELECT COUNT(DISTINCT call_id) FROM call_log")"
+dialogs="$(db -e "SELECT COUNT(*) FROM edge_dialogs")"
+bindings="$(db -e "SELECT COUNT(DISTINCT extension) FROM registrations WHERE extension BETWEEN '60001' AND '60050'")"
 during_ok="$(last "$OUT/register-5482.csv" 'SuccessfulCall(C)')"
 in_use="$(python3 -c 'import json,sys; print(sum(t["inUse"] for t in json.load(open(sys.argv[1]))))' "$OUT/channels.json" 2>/dev/null || echo '?')"
 committed=0; refused=0; odd=0; lost=0
 while read -r ext code; do
-  exists="$(sql -e "SELECT COUNT(*) FROM phones WHERE extension = '$ext'")"
+  exists="$(db -e "SELECT COUNT(*) FROM phones WHERE extension = '$ext'")"
   case "$code" in
     201) committed=$((committed + 1)); ((exists == 1)) || lost=$((lost + 1)) ;;
     503) refused=$((refused + 1)); ((exists == 0)) || odd=$((odd + 1)) ;;

@@ -1,0 +1,42 @@
+# Shared by the benchmark and drill scripts (sourced, after ROOT is set): the processes they start, the Debian packages
+# they need, the private MariaDB of etc/dev-db.sh, free loopback ports and the CPU and memory of a process tree.
+# HARNESS names the caller in log lines ("bench", "drill").
+
+log() { printf '%s: %s\n' "${HARNESS:-harness}" "$*" >&2; }
+
+# Background processes to stop on exit: append their pids.
+pids=()
+cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT
+
+# need COMMAND=PACKAGE ...: installs each package whose command (or file, for a path) is missing, in one apt run.
+need() {
+  local missing=() item what
+  for item in "$@"; do
+    what="${item%%=*}"
+    if [[ "$what" == /* ]]; then [[ -e "$what" ]] || missing+=("${item#*=}")
+    else command -v "$what" >/dev/null || [[ -x "/usr/sbin/$what" ]] || missing+=("${item#*=}"); fi
+  done
+  if ((${#missing[@]})); then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >&2
+  fi
+}
+
+# dev_db NAME: the private MariaDB with database NAME, started or reused; sets cs (its connection string) and dbport.
+dev_db() {
+  cs="$(DB_NAME="$1" bash "$ROOT/etc/dev-db.sh" start | tail -n1)"
+  dbport="$(sed -n 's/.*Port=\([0-9]*\).*/\1/p' <<<"$cs")"
+}
+
+# sql ARGS...: the mariadb client on that server as the dev user (name the database in ARGS).
+sql() {
+  MYSQL_PWD=dialer "$(command -v mariadb || command -v mysql)" --no-defaults --protocol=TCP -h127.0.0.1 -P"${dbport:-3307}" -udialer "$@"
+}
+
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+# A process and its descendants (Kamailio forks its workers, dotnet is one process); their CPU ticks; their
+# proportional set size in KiB (shared memory counted once).
+tree() { local pid="$1"; echo "$pid"; for c in $(cat /proc/"$pid"/task/*/children 2>/dev/null); do tree "$c"; done; }
+tree_ticks() { local t=0 p; for p in $(tree "$1"); do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0))); done; echo "$t"; }
+tree_pss() { local t=0 p; for p in $(tree "$1"); do t=$((t + $(awk '/^Pss:/ {print $2}' "/proc/$p/smaps_rollup" 2>/dev/null || echo 0))); done; echo "$t"; }
