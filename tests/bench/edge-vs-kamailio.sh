@@ -163,8 +163,7 @@ if [[ "${BENCH_ONLY:-}" != edge ]]; then
 fi
 
 if [[ "${BENCH_ONLY:-}" != kamailio ]]; then
-  log "dialer serve (Release build)"
-  dotnet build "$ROOT/src/Dialer.Host" -c Release -nologo -v q -o "$OUT/dialer" >&2
+  build_dialer
   dev_db dialer_bench
   export Dialer__Database__ConnectionString="$cs" Dialer__Secrets__KeyFile="$OUT/secrets.key" \
     Dialer__Admin__Url=http://127.0.0.1:18081 Dialer__Sip__Listen__0=udp:127.0.0.1:5060 Dialer__Sip__Listen__1=tcp:127.0.0.1:5060 \
@@ -178,10 +177,7 @@ if [[ "${BENCH_ONLY:-}" != kamailio ]]; then
  "servers":[{"host":"127.0.0.1","port":5071,"priority":1},{"host":"127.0.0.1","port":5072,"priority":2}]}
 JSON
   dotnet "$OUT/dialer/dialer.dll" trunk apply --file "$OUT/trunk.json" >&2
-  (cd "$OUT" && exec dotnet "$OUT/dialer/dialer.dll" serve >"$OUT/dialer.log" 2>&1) &
-  dpid=$!
-  pids+=("$dpid")
-  for _ in $(seq 1 50); do curl -sf http://127.0.0.1:18081/healthz >/dev/null && break; sleep 0.2; done
+  serve http://127.0.0.1:18081
   start_carriers edge
   run_ladder edge "$dpid"
   stop_carriers edge

@@ -88,17 +88,13 @@ if [[ "${BENCH_ONLY:-}" != edge ]]; then
 fi
 
 if [[ "${BENCH_ONLY:-}" != kamailio ]]; then
-  log "dialer serve (Release build)"
-  dotnet build "$ROOT/src/Dialer.Host" -c Release -nologo -v q -o "$OUT/dialer" >&2
+  build_dialer
   export Dialer__Database__ConnectionString="$cs" Dialer__Secrets__KeyFile="$OUT/secrets.key" \
     Dialer__Admin__Url=http://127.0.0.1:18082 Dialer__Sip__Listen__0=udp:127.0.0.1:$PORT \
     Dialer__Edge__Flood__Exempt__0=127.0.0.1/32 Logging__LogLevel__Default=Warning DIALER_ADMIN_TOKEN=bench
   dotnet "$OUT/dialer/dialer.dll" migrate >&2
   sql dialer_regbench -e "DELETE FROM registrations; DELETE FROM edge_dialogs" >&2
-  (cd "$OUT" && exec dotnet "$OUT/dialer/dialer.dll" serve >"$OUT/dialer.log" 2>&1) &
-  dpid=$!
-  pids+=("$dpid")
-  for _ in $(seq 1 100); do curl -sf http://127.0.0.1:18082/healthz >/dev/null && break; sleep 0.2; done
+  serve http://127.0.0.1:18082
   # The 10,000 phones, through the admin API (an existing one is replaced).
   python3 - "$USERS" <<'PY' >&2
 import http.client, json, sys, threading

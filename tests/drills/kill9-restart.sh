@@ -23,8 +23,7 @@ db() { sql -N dialer_kill9 "$@"; }
 api_port="$(free_port)"
 api="http://127.0.0.1:$api_port"
 
-log "building dialer serve (Release)"
-dotnet build "$ROOT/src/Dialer.Host" -c Release -nologo -v q -o "$OUT/dialer" >&2
+build_dialer
 export Dialer__Database__ConnectionString="$cs" Dialer__Secrets__KeyFile="$OUT/secrets.key" Dialer__Admin__Url="$api" \
   Dialer__Sip__Listen__0=udp:127.0.0.1:5560 Dialer__Edge__DialerAcl__0=127.0.0.1/32 Dialer__Edge__MaxCallSeconds="$MAX_CALL" \
   Logging__LogLevel__Default=Warning DIALER_ADMIN_TOKEN=drill
@@ -34,10 +33,8 @@ cat >"$OUT/trunk.json" <<JSON
 {"name":"kill9","channelCap":100000,"dialPrefix":"1","codecs":["PCMU","PCMA"],"servers":[{"host":"127.0.0.1","port":5571}]}
 JSON
 dotnet "$OUT/dialer/dialer.dll" trunk apply --file "$OUT/trunk.json" >&2
-serve() { (cd "$OUT" && exec env "Logging__LogLevel__Dialer.Edge.EdgeService=Information" dotnet "$OUT/dialer/dialer.dll" serve >>"$OUT/dialer.log" 2>&1) & dpid=$!; pids+=("$dpid")
-  for _ in $(seq 1 100); do curl -sf "$api/healthz" >/dev/null && return 0; sleep 0.2; done; return 1; }
 in_use() { curl -sf -H "Authorization: Bearer drill" "$api/api/channels" | python3 -c 'import json,sys; print(sum(t["inUse"] for t in json.load(sys.stdin)))'; }
-serve
+serve "$api" "Logging__LogLevel__Dialer.Edge.EdgeService=Information"
 (cd "$OUT" && exec sipp -sf "$REF/uas.xml" -i 127.0.0.1 -p 5571 -nostdin >/dev/null 2>&1) &
 pids+=($!)
 sleep 1
@@ -50,7 +47,7 @@ before="$(in_use)"
 kill -9 "$dpid"
 killed_at="$(date +%s)"
 log "killed with $before channels in use; restarting"
-serve
+serve "$api" "Logging__LogLevel__Dialer.Edge.EdgeService=Information"
 restored="$(grep -o 'Restored [0-9]* live call' "$OUT/dialer.log" | tail -n1 | tr -dc '0-9')"
 log "restarted: ${restored:-0} calls restored, $(in_use) channels in use (the dialer goes on placing calls)"
 # The last call began at most 10 s after the load did: its dialog timeout ends it, the BYE may take up to 64 s more.

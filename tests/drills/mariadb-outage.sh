@@ -38,8 +38,7 @@ trap 'relay_cut; cleanup' EXIT
 relay_up
 sleep 0.5
 
-log "building dialer serve (Release)"
-dotnet build "$ROOT/src/Dialer.Host" -c Release -nologo -v q -o "$OUT/dialer" >&2
+build_dialer
 relayed="$(sed "s/Port=$dbport/Port=$relay_port/" <<<"$cs")"
 export Dialer__Database__ConnectionString="$relayed" Dialer__Secrets__KeyFile="$OUT/secrets.key" Dialer__Admin__Url="$api" \
   Dialer__Sip__Listen__0=udp:127.0.0.1:5460 Dialer__Edge__DialerAcl__0=127.0.0.1/32 Dialer__Edge__Flood__Exempt__0=127.0.0.0/8 \
@@ -51,10 +50,7 @@ cat >"$OUT/trunk.json" <<JSON
  "servers":[{"host":"127.0.0.1","port":5471,"priority":1},{"host":"127.0.0.1","port":5472,"priority":2}]}
 JSON
 dotnet "$OUT/dialer/dialer.dll" trunk apply --file "$OUT/trunk.json" >&2
-(cd "$OUT" && exec dotnet "$OUT/dialer/dialer.dll" serve >"$OUT/dialer.log" 2>&1) &
-dpid=$!
-pids+=("$dpid")
-for _ in $(seq 1 100); do curl -sf "$api/healthz" >/dev/null && break; sleep 0.2; done
+serve "$api"
 auth=(-H "Authorization: Bearer drill" -H "Content-Type: application/json")
 printf 'SEQUENTIAL\n' >"$OUT/before.csv"
 printf 'SEQUENTIAL\n' >"$OUT/during.csv"

@@ -40,3 +40,22 @@ free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1
 tree() { local pid="$1"; echo "$pid"; for c in $(cat /proc/"$pid"/task/*/children 2>/dev/null); do tree "$c"; done; }
 tree_ticks() { local t=0 p; for p in $(tree "$1"); do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0))); done; echo "$t"; }
 tree_pss() { local t=0 p; for p in $(tree "$1"); do t=$((t + $(awk '/^Pss:/ {print $2}' "/proc/$p/smaps_rollup" 2>/dev/null || echo 0))); done; echo "$t"; }
+
+# build_dialer: the Release build of `dialer` into $OUT/dialer.
+build_dialer() {
+  log "building dialer serve (Release)"
+  dotnet build "$ROOT/src/Dialer.Host" -c Release -nologo -v q -o "$OUT/dialer" >&2
+}
+
+# serve ADMIN_URL [NAME=VALUE ...]: `dialer serve` in the background with these extra settings, its log appended to
+# $OUT/dialer.log and its pid in dpid (stopped on exit); returns once ADMIN_URL/healthz answers (20 s at most).
+serve() {
+  local url="$1"
+  shift
+  (cd "$OUT" && exec env "$@" dotnet "$OUT/dialer/dialer.dll" serve >>"$OUT/dialer.log" 2>&1) &
+  dpid=$!
+  pids+=("$dpid")
+  for _ in $(seq 1 100); do curl -sf "$url/healthz" >/dev/null && return 0; sleep 0.2; done
+  log "dialer serve did not answer on $url"
+  return 1
+}

@@ -17,7 +17,7 @@ public static class Responder
     public static Task<bool> RespondAsync(ServerTransaction transaction, int status, string reason, IReadOnlyList<string> headers, ReadOnlySpan<byte> body)
     {
         ArgumentNullException.ThrowIfNull(transaction);
-        if (transaction.Answered && !(transaction.IsInvite && status is >= 200 and < 300))
+        if (!transaction.Accepts(status))
         {
             // Refused by the transaction anyway (RFC 3261 §17.2); not even built.
             return Task.FromResult(false);
@@ -29,11 +29,7 @@ public static class Responder
         {
             Span<byte> random = stackalloc byte[6];
             RandomNumberGenerator.Fill(random);
-            for (var i = 0; i < random.Length; i++)
-            {
-                tag[2 * i] = (byte)"0123456789abcdef"[random[i] >> 4];
-                tag[(2 * i) + 1] = (byte)"0123456789abcdef"[random[i] & 0xF];
-            }
+            Convert.TryToHexStringLower(random, tag, out _);
         }
         else
         {

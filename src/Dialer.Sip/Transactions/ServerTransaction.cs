@@ -37,8 +37,16 @@ public sealed class ServerTransaction : SipTransaction
     public bool IsInvite { get; }
     public int LastStatus { get; private set; }
 
-    /// <summary>A final response has been sent: anything more from the transaction user is refused.</summary>
-    public bool Answered => LastStatus >= 200;
+    /// <summary>
+    /// Whether a response with this status would be sent now: anything before the final response; after it only a 2xx
+    /// of an INVITE again (RFC 6026 §8.7, the Accepted state). The transaction user asks before building one.
+    /// </summary>
+    public bool Accepts(int status) => State switch
+    {
+        TransactionState.Accepted => status is >= 200 and < 300,
+        TransactionState.Completed or TransactionState.Confirmed or TransactionState.Terminated => false,
+        _ => true,
+    };
 
     /// <summary>Raised when timer H fires: a final response was never acknowledged.</summary>
     public event Action<ServerTransaction>? AckTimedOut;
@@ -50,14 +58,14 @@ public sealed class ServerTransaction : SipTransaction
         // the lock before the 200 can never reach the wire after it (two receive loops relay them concurrently).
         lock (Gate)
         {
-            if (State == TransactionState.Accepted && status is >= 200 and < 300)
+            if (!Accepts(status))
+            {
+                return Task.FromResult(false);
+            }
+            if (State == TransactionState.Accepted)
             {
                 // RFC 6026 §8.7: retransmissions of the 2xx pass through the Accepted state.
                 return SendAsync(response.ToArray());
-            }
-            if (State is TransactionState.Completed or TransactionState.Confirmed or TransactionState.Accepted or TransactionState.Terminated)
-            {
-                return Task.FromResult(false);
             }
             LastStatus = status;
             if (IsInvite && status is >= 200 and < 300)
