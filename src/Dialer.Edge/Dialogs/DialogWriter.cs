@@ -13,6 +13,7 @@ public sealed class DialogWriter
 {
     private readonly WriteBehind<string, Dialog> _queue;
     private readonly Lock _gate = new();
+    // Dialogs whose row may be in the database (written, or a write attempted): their end is a delete.
     private readonly HashSet<string> _stored = new(StringComparer.Ordinal);
 
     public DialogWriter(DialogStore store, TimeProvider time, ILogger<DialogWriter> logger, int capacity = 100_000)
@@ -22,11 +23,16 @@ public sealed class DialogWriter
         {
             var live = batch.Where(c => c.Value.State != DialogState.Terminated).ToList();
             var ended = batch.Where(c => c.Value.State == DialogState.Terminated).Select(c => c.Key).ToList();
+            lock (_gate)
+            {
+                // Counted as stored before the write: a write cut by an outage may still have committed, so its end
+                // must be deleted rather than withdrawn.
+                _stored.UnionWith(live.Select(c => c.Key));
+            }
             await store.UpsertAsync([.. live.Select(c => DialogRecords.ToRow(c.Value))]);
             await store.DeleteAsync(ended);
             lock (_gate)
             {
-                _stored.UnionWith(live.Select(c => c.Key));
                 _stored.ExceptWith(ended);
             }
         }, id => $"dialog {id}", time, logger, StringComparer.Ordinal);
