@@ -64,15 +64,15 @@ public static class EdgeComposition
         var digest = new DigestServer(new DigestNonces(RandomNumberGenerator.GetBytes(32), time, settings.Registrar.NonceLifetime), settings.Registrar.MaxTrackedNonces, time);
         var gate = new DigestGate(settings, parts.Peers, digest, new AuthLockout(settings.Lockout, time), loggers.CreateLogger<DigestGate>());
         var registrar = new PhoneRegistrar(settings, parts.Location, gate, addresses, time, loggers.CreateLogger<PhoneRegistrar>());
-        var handlers = new EdgeHandlers(
-            registrar,
-            new TrunkCalls(parts.Peers, parts.Ledger, clients, forwarder, parts.Dialogs, parts.Board, new TrunkResolver(new Dialer.Sip.Dns.DnsResolver(settings.Dns, time), parts.TlsPeers), time, loggers.CreateLogger<TrunkCalls>())
-            {
-                Metrics = parts.Metrics,
-            },
-            new ExtensionCalls(settings, parts.Location, clients, forwarder, parts.Dialogs, time),
-            new InDialogRelay(clients, forwarder, parts.Dialogs, sender),
-            gate);
+        var trunkCalls = new TrunkCalls(parts.Peers, parts.Ledger, clients, forwarder, parts.Dialogs, parts.Board,
+            new TrunkResolver(new Dialer.Sip.Dns.DnsResolver(settings.Dns, time), parts.TlsPeers), time, loggers.CreateLogger<TrunkCalls>())
+        {
+            Metrics = parts.Metrics,
+        };
+        var extensionCalls = new ExtensionCalls(settings, parts.Location, clients, forwarder, parts.Dialogs, time);
+        parts.Dialogs.Changed += trunkCalls.Forget;
+        parts.Dialogs.Changed += extensionCalls.Forget;
+        var handlers = new EdgeHandlers(registrar, trunkCalls, extensionCalls, new InDialogRelay(clients, forwarder, parts.Dialogs, sender), gate);
         var core = new EdgeCore(handlers, new DialogGuard(addresses, parts.Dialogs), parts.Dialogs, new CallerClassifier(settings, parts.Peers, parts.Location),
             new StatelessResponder(sender, settings.ForceRport), parts.Peers, addresses,
             new RefusalLog(time, loggers.CreateLogger<RefusalLog>(), RefusalLogInterval), loggers.CreateLogger<EdgeCore>());

@@ -36,6 +36,21 @@ internal sealed class CallFork(ServerTransaction inbound, ClientTransactions lay
         }
     }
 
+    /// <summary>The dialog ended: every branch's transaction and the inbound one let go of the fork.</summary>
+    public void Abandon()
+    {
+        List<Branch> branches;
+        lock (_gate)
+        {
+            branches = [.. _branches];
+        }
+        foreach (var branch in branches)
+        {
+            branch.Transaction?.Abandon();
+        }
+        inbound.Abandon();
+    }
+
     /// <summary>The caller gave up (CANCEL): cancel every branch still ringing; their 487s end the fork.</summary>
     public void Cancel()
     {
@@ -167,13 +182,11 @@ internal sealed class CallFork(ServerTransaction inbound, ClientTransactions lay
 
     private void SendCancel(Branch branch, string? reason = null)
     {
-        if (branch.Transaction is null)
+        if (branch.Transaction?.CancelRequest(reason is null ? default : System.Text.Encoding.ASCII.GetBytes(reason)) is not { } cancel)
         {
             return;
         }
-        using var buffer = new PooledBuffer(512);
-        RequestBuilder.Cancel(branch.Transaction.Request, buffer, reason is null ? default : System.Text.Encoding.ASCII.GetBytes(reason));
-        _ = layer.SendRequestAsync(buffer.WrittenSpan.ToArray(), branch.Destination, (_, _) => { }, (_, _) => { });
+        _ = layer.SendRequestAsync(cancel, branch.Destination, (_, _) => { }, (_, _) => { });
     }
 
     private sealed class Branch(SipEndpoint destination)

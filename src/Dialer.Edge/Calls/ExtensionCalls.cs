@@ -75,13 +75,23 @@ public sealed class ExtensionCalls(EdgeSettings settings, LocationService locati
         }
         var fork = new CallFork(transaction, transactions, dialogs, dialog, time);
         _forks[dialog] = fork;
-        transaction.Terminated += ended => _forks.TryRemove(dialog, out _);
+        Forget(dialog); // it may have ended already
         await fork.StartAsync([.. bindings.Select(binding =>
         {
             var destination = Destinations.ForBinding(binding);
             var changes = new ForwardChanges { RequestUri = binding.Contact, RecordRoute = dialog, Remove = s_dialerHeaders, Body = body };
             return ((ReadOnlyMemory<byte>)forwarder.Request(invite, source, destination, changes), destination);
         })]);
+    }
+
+    /// <summary>A fork's dialog ended: the fork is forgotten and its transactions let go of it (as <see cref="TrunkCalls.Forget"/>).</summary>
+    public void Forget(Dialog dialog)
+    {
+        ArgumentNullException.ThrowIfNull(dialog);
+        if (dialog.State == DialogState.Terminated && _forks.TryRemove(dialog, out var fork))
+        {
+            fork.Abandon();
+        }
     }
 
     /// <summary>A CANCEL for the fork of <paramref name="dialog"/>: every branch still ringing is cancelled.</summary>

@@ -57,13 +57,23 @@ internal sealed class TrunkCall(TrunkCallServices services, ServerTransaction in
             _cancelled = true;
             current = _current;
         }
-        if (current is not null)
+        if (current?.CancelRequest() is { } cancel)
         {
-            using var buffer = new PooledBuffer(512);
-            RequestBuilder.Cancel(current.Request, buffer);
-            await services.Transactions.SendRequestAsync(buffer.WrittenSpan.ToArray(), _destination, (_, _) => { }, (_, _) => { });
+            await services.Transactions.SendRequestAsync(cancel, _destination, (_, _) => { }, (_, _) => { });
         }
         services.Dialogs.End(dialog, DialogEnd.Cancelled);
+    }
+
+    /// <summary>The dialog ended: the transactions of the call let go of it (see <see cref="TrunkCalls"/>).</summary>
+    public void Abandon()
+    {
+        ClientTransaction? current;
+        lock (_gate)
+        {
+            current = _current;
+        }
+        current?.Abandon();
+        inbound.Abandon();
     }
 
     /// <summary>The next address of the server being tried, else the first of the next server that locates to any.</summary>

@@ -43,6 +43,20 @@ public sealed partial class TrunkCalls
         _services = new TrunkCallServices(transactions, forwarder, dialogs, board, resolver, time);
     }
 
+    /// <summary>
+    /// A call's dialog ended: the call is forgotten and its transactions let go of it, so the 32 s they still wait for
+    /// retransmissions (timers L and M) hold their keys and a timer, not the call, its dialog and both INVITEs. Wired to
+    /// <see cref="DialogTable.Changed"/> by <see cref="EdgeComposition"/>.
+    /// </summary>
+    public void Forget(Dialog dialog)
+    {
+        ArgumentNullException.ThrowIfNull(dialog);
+        if (dialog.State == DialogState.Terminated && _pending.TryRemove(dialog, out var call))
+        {
+            call.Abandon();
+        }
+    }
+
     /// <param name="transaction">The INVITE's server transaction (100 Trying already sent).</param>
     /// <param name="invite">The INVITE.</param>
     /// <param name="source">Where it came from.</param>
@@ -96,7 +110,7 @@ public sealed partial class TrunkCalls
         }
         var call = new TrunkCall(_services, transaction, invite, source, dialog, stripped, phone, body);
         _pending[dialog] = call;
-        transaction.Terminated += ended => _pending.TryRemove(dialog, out _);
+        Forget(dialog); // it may have ended already
         await call.StartAsync(servers);
     }
 

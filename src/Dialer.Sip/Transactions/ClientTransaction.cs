@@ -12,24 +12,32 @@ namespace Dialer.Sip.Transactions;
 /// </summary>
 public sealed class ClientTransaction : SipTransaction
 {
-    private readonly ReadOnlyMemory<byte> _request;
-    private readonly Action<ClientTransaction, SipMessage> _onResponse;
-    private readonly Action<ClientTransaction, TransactionError> _onError;
+    private static readonly Action<ClientTransaction, SipMessage> NoResponse = static (_, _) => { };
+    private static readonly Action<ClientTransaction, TransactionError> NoError = static (_, _) => { };
+    private ReadOnlyMemory<byte> _request;
+    private SipMessage? _message;
+    private Action<ClientTransaction, SipMessage> _onResponse;
+    private Action<ClientTransaction, TransactionError> _onError;
     private byte[]? _ack;
 
     internal ClientTransaction(TransactionKey key, SipEndpoint peer, SipMessage request, TransactionContext context,
         Action<ClientTransaction, SipMessage> onResponse, Action<ClientTransaction, TransactionError> onError)
         : base(key, peer, context)
     {
-        Request = request;
+        _message = request;
         _request = request.Data;
+        IsInvite = request.Method == SipMethod.Invite;
         _onResponse = onResponse;
         _onError = onError;
         Start(IsInvite ? TransactionState.Calling : TransactionState.Trying);
     }
 
-    public SipMessage Request { get; }
-    public bool IsInvite => Request.Method == SipMethod.Invite;
+    /// <summary>
+    /// The request. Once its final response has reached the TU (a non-2xx, or a 2xx and then <see cref="Abandon"/>) the
+    /// transaction only absorbs retransmissions until its timer ends, and lets go of it; reading it after that is a bug.
+    /// </summary>
+    public SipMessage Request => _message ?? throw new InvalidOperationException("The request of a finished client transaction is released.");
+    public bool IsInvite { get; }
     /// <summary>The highest status passed to the TU so far (0 before any).</summary>
     public int LastStatus { get; private set; }
 
@@ -59,14 +67,15 @@ public sealed class ClientTransaction : SipTransaction
 
     internal void OnResponse(SipMessage response)
     {
-        var deliver = false;
+        Action<ClientTransaction, SipMessage>? deliver = null;
+        var finished = false;
         lock (Gate)
         {
             var status = response.StatusCode;
             switch (State)
             {
                 case TransactionState.Calling or TransactionState.Trying or TransactionState.Proceeding:
-                    deliver = true;
+                    deliver = _onResponse;
                     if (status < 200)
                     {
                         MoveTo(TransactionState.Proceeding);
@@ -81,20 +90,61 @@ public sealed class ClientTransaction : SipTransaction
                     else
                     {
                         Complete(response);
+                        finished = true;
                     }
                     LastStatus = Math.Max(LastStatus, status);
                     break;
                 case TransactionState.Accepted when status is >= 200 and < 300:
-                    deliver = true;
+                    deliver = _onResponse;
                     break;
                 case TransactionState.Completed when _ack is not null && status >= 300:
                     Send(_ack); // a retransmitted final response: ACK again (RFC 3261 §17.1.1.2)
                     break;
             }
         }
-        if (deliver)
+        deliver?.Invoke(this, response);
+        if (finished)
         {
-            _onResponse(this, response);
+            // Completed: the TU has its final answer and hears nothing more (timer D/K only absorbs retransmissions).
+            Abandon();
+        }
+    }
+
+    /// <summary>
+    /// The CANCEL for this INVITE (RFC 3261 §9.1), built under the lock while it still waits for its final response;
+    /// null once a final response came (nothing is left to cancel, and the request may be released).
+    /// </summary>
+    public byte[]? CancelRequest(ReadOnlySpan<byte> reason = default)
+    {
+        lock (Gate)
+        {
+            if (!IsInvite || _message is null || State is not (TransactionState.Calling or TransactionState.Proceeding))
+            {
+                return null;
+            }
+            using var buffer = new PooledBuffer(512);
+            RequestBuilder.Cancel(_message, buffer, reason);
+            return buffer.WrittenSpan.ToArray();
+        }
+    }
+
+    /// <summary>
+    /// The TU is done with this transaction (its final response was delivered, or its dialog ended after a 2xx): for the
+    /// rest of its wait (timer D, K or M) the transaction keeps only its key, its ACK and one timer — no request and
+    /// nothing of the TU — and passes nothing on. Before a final response it changes nothing: the final response (a 487
+    /// after a CANCEL, say) must still reach the TU, which abandons the transaction then.
+    /// </summary>
+    public void Abandon()
+    {
+        lock (Gate)
+        {
+            if (State is TransactionState.Completed or TransactionState.Accepted or TransactionState.Terminated)
+            {
+                _onResponse = NoResponse;
+                _onError = NoError;
+                _message = null;
+                _request = default;
+            }
         }
     }
 
@@ -138,6 +188,7 @@ public sealed class ClientTransaction : SipTransaction
             return;
         }
         MoveTo(TransactionState.Terminated);
-        Defer(() => _onError(this, error));
+        var onError = _onError;
+        Defer(() => onError(this, error));
     }
 }

@@ -13,25 +13,30 @@ public sealed class ServerTransaction : SipTransaction
     private byte[]? _lastResponse;
     private SipMessage? _request;
 
-    internal ServerTransaction(TransactionKey key, SipEndpoint peer, SipMessage request, TransactionContext context)
+    internal ServerTransaction(TransactionKey key, SipEndpoint peer, SipMessage request, TransactionContext context, object? screening = null)
         : base(key, peer, context)
     {
         _request = request;
+        Screening = screening;
         IsInvite = request.Method == SipMethod.Invite;
         Start(IsInvite ? TransactionState.Proceeding : TransactionState.Trying);
     }
 
     /// <summary>
     /// The request. A non-INVITE transaction lets go of it at its final response: for the 32 s it then waits (timer J)
-    /// it only resends that response, so what it keeps is the key, the response bytes and one timer. Reading it after
-    /// that is a bug (nothing may be answered twice).
+    /// it only resends that response, so what it keeps is the key, the response bytes and one timer. An answered INVITE
+    /// lets go of it when its TU abandons it (<see cref="Abandon"/>). Reading it after that is a bug (nothing may be
+    /// answered twice).
     /// </summary>
-    public SipMessage Request => _request ?? throw new InvalidOperationException("The request of a completed non-INVITE transaction is released.");
+    public SipMessage Request => _request ?? throw new InvalidOperationException("The request of a finished server transaction is released.");
     /// <summary>Where the request came from (its top Via gets received/rport in our responses).</summary>
     public SipEndpoint Source { get; init; }
 
-    /// <summary>What the transaction user learnt about the request in <see cref="ITransactionUser.Screen"/>, if anything.</summary>
-    public object? Screening { get; init; }
+    /// <summary>
+    /// What the transaction user learnt about the request in <see cref="ITransactionUser.Screen"/>, if anything; let go
+    /// of at the final response (it may hold the whole call, and the transaction waits 32 s after it).
+    /// </summary>
+    public object? Screening { get; private set; }
     /// <summary>Whether our responses fill rport= even when the request did not ask (RFC 3581 forced).</summary>
     public bool ForceRport => Context.ForceRport;
     public bool IsInvite { get; }
@@ -68,6 +73,10 @@ public sealed class ServerTransaction : SipTransaction
                 return SendAsync(response.ToArray());
             }
             LastStatus = status;
+            if (status >= 200)
+            {
+                Screening = null;
+            }
             if (IsInvite && status is >= 200 and < 300)
             {
                 // RFC 6026 §8.5: after a 2xx the transaction waits in Accepted (timer L) absorbing INVITE retransmissions,
@@ -90,6 +99,22 @@ public sealed class ServerTransaction : SipTransaction
                 Complete();
             }
             return SendAsync(_lastResponse);
+        }
+    }
+
+    /// <summary>
+    /// The TU is done with this INVITE (its dialog ended): once answered, the transaction keeps for the rest of its wait
+    /// (timer L, H or I) only its key, its last response and one timer, not the request. Before a final response it
+    /// keeps everything.
+    /// </summary>
+    public void Abandon()
+    {
+        lock (Gate)
+        {
+            if (State is TransactionState.Accepted or TransactionState.Completed or TransactionState.Confirmed or TransactionState.Terminated)
+            {
+                _request = null;
+            }
         }
     }
 

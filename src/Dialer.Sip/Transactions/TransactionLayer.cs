@@ -59,7 +59,7 @@ public sealed class TransactionLayer(TransactionContext context, ClientTransacti
             user.OnOverloaded(request, source);
             return;
         }
-        var transaction = new ServerTransaction(key, ResponseDestination.For(request, source, context.ForceRport), request, context) { Source = source, Screening = screening };
+        var transaction = new ServerTransaction(key, ResponseDestination.For(request, source, context.ForceRport), request, context, screening) { Source = source };
         if (!_servers.TryAdd(key, transaction))
         {
             _servers[key].OnRetransmission();
