@@ -4,8 +4,9 @@ namespace Dialer.Edge;
 
 /// <summary>
 /// The edge's instruments on the <see cref="MeterName"/> meter (System.Diagnostics.Metrics; the host exports them):
-/// INVITE→final setup time per trunk, and, read when a listener collects, live transactions, live dialogs and the
-/// write-behind queues. The SIP stack's own counters are <see cref="Sip.Diagnostics.SipMetrics"/>.
+/// INVITE→final setup time per trunk, and, read when a listener collects, live transactions, live dialogs, the
+/// write-behind queues and the flood limiter's blocks and drops. The SIP stack's own counters are
+/// <see cref="Sip.Diagnostics.SipMetrics"/>.
 /// </summary>
 public sealed class EdgeMetrics : IDisposable
 {
@@ -34,6 +35,10 @@ public sealed class EdgeMetrics : IDisposable
         _meter.CreateObservableCounter("writebehind.dropped.total", () => edge.WriteBehind.Select(q =>
             new Measurement<long>(q.Dropped, new KeyValuePair<string, object?>("queue", q.Queue))),
             description: "Changes never stored: refused by the database (logged), refused because the queue was full, or still queued when the writer stopped.");
+        _meter.CreateObservableCounter("flood.blocks.total", () => edge.Flood.Blocks,
+            description: "Sources the flood limiter (Edge:Flood) blocked, each for its cool-off; each block is also logged.");
+        _meter.CreateObservableCounter("flood.dropped.total", () => edge.Flood.Dropped,
+            description: "Messages dropped unanswered because their source was blocked by the flood limiter.");
     }
 
     /// <summary>The carrier's first final response to a trunk call's INVITE.</summary>

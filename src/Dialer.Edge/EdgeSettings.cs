@@ -6,7 +6,7 @@ namespace Dialer.Edge;
 /// <summary>What the edge needs to know about itself; built by the host from Dialer:Sip and Dialer:Edge.</summary>
 public sealed record EdgeSettings
 {
-    /// <summary>Addresses to listen on (CONTRACT.md Dialer:Sip:Listen).</summary>
+    /// <summary>Addresses to listen on (Dialer:Sip:Listen; docs/operations.md, "Configuration").</summary>
     public IReadOnlyList<SipListenAddress> Listen { get; init; } = [];
 
     /// <summary>Certificates of tls: listen addresses (Dialer:Sip:Tls).</summary>

@@ -4,7 +4,10 @@ using NUnit.Framework;
 
 namespace Dialer.Host.Tests;
 
-/// <summary>etc/dialer.bash-completion is valid bash and offers only verbs and options the executable has.</summary>
+/// <summary>
+/// etc/dialer.bash-completion is valid bash and offers only verbs and options the executable has; every verb's --help
+/// says what it does and gives an example.
+/// </summary>
 public sealed partial class CliCompletionTests
 {
     private static readonly string s_script = Path.Combine(Root(), "etc", "dialer.bash-completion");
@@ -56,10 +59,40 @@ public sealed partial class CliCompletionTests
         }
     }
 
+    /// <summary>Every verb and verb group, found from `dialer --help` down through each group's commands.</summary>
+    [Test]
+    public async Task EveryVerbsHelp_DescribesItAndGivesAnExample()
+    {
+        var walked = new List<string>();
+        var pending = new Queue<string[]>([[]]);
+        while (pending.TryDequeue(out var path))
+        {
+            var name = string.Join(' ', ["dialer", .. path]);
+            walked.Add(name);
+            var help = await DialerCli.RunAsync(new Dictionary<string, string>(), [.. path, "--help"]);
+            Assert.That(help.ExitCode, Is.Zero, $"{name} --help: {help.Error}");
+            var description = Section(help.Output, "Description:").Select(l => l.Trim()).ToList();
+            Assert.That(description, Is.Not.Empty, $"{name} has a description");
+            Assert.That(description[0], Does.Not.StartWith("Example:"), $"{name}'s description says what it does");
+            Assert.That(description, Has.Some.Match("^Example: .*" + Regex.Escape(name) + @"\b"), $"{name} has an example of itself");
+            foreach (var command in Section(help.Output, "Commands:").Select(l => HelpCommand().Match(l)).Where(m => m.Success))
+            {
+                pending.Enqueue([.. path, command.Groups[1].Value]);
+            }
+        }
+        Assert.That(walked, Does.Contain("dialer phone update").And.Contain("dialer campaign run").And.Contain("dialer token revoke")
+            .And.Contain("dialer export kamailio").And.Contain("dialer registrations"), "the walk went down into the groups");
+    }
+
+    /// <summary>The lines under a heading of `--help`, up to the next blank line.</summary>
+    private static List<string> Section(string help, string heading) =>
+        [.. help.Split('\n').SkipWhile(l => l.TrimEnd() != heading).Skip(1).TakeWhile(l => l.Trim().Length > 0)];
+
     [GeneratedRegex("local verbs=\"([^\"]+)\"")]
     private static partial Regex VerbsLine();
 
-    [GeneratedRegex(@"^  ([a-z]+)\s{2,}", RegexOptions.Multiline)]
+    // A command line of `--help`: "  phone  ...", "  update <extension>  ...".
+    [GeneratedRegex(@"^  ([a-z]+)(?: <[a-z-]+>)*\s{2,}", RegexOptions.Multiline)]
     private static partial Regex HelpCommand();
 
     private static async Task<DialerCli.Result> BashAsync(params string[] args)

@@ -11,7 +11,7 @@ namespace Dialer.Host.Tests;
 /// <summary>
 /// GET /metrics through prometheus-net after one call through a raw UDP carrier (which also answers the OPTIONS
 /// probes): the families that were there before keep their names and labels, the new SIP, edge and health series
-/// exist, and every metric etc/grafana/dialer-dashboard.json queries is in the scrape.
+/// exist, every metric etc/grafana/dialer-dashboard.json queries is in the scrape, and a flood shows on it.
 /// </summary>
 public sealed partial class MetricsTests
 {
@@ -28,6 +28,8 @@ public sealed partial class MetricsTests
         {
             ["Dialer:Edge:DialerAcl:0"] = "127.0.0.1/32",
             ["Dialer:Health:Enabled"] = "true",
+            // Low, so that a flood of a few dozen datagrams is one (the dialer and carrier on 127.0.0.1 are never limited).
+            ["Dialer:Edge:Flood:MaxRequests"] = "20",
         });
         _admin = _server.Client();
         _carrier = new UdpPeer("127.0.0.1", 0, m => RawSip.Answer(m, _carrier!.HostPort));
@@ -110,6 +112,26 @@ public sealed partial class MetricsTests
         Assert.That(_scrape, Does.Contain("dotnet_collection_count_total"), "prometheus-net's GC metrics");
     }
 
+    [Test]
+    public async Task FloodFromAStranger_IsCountedInTheFloodSeries()
+    {
+        Assert.That(Value("dialer_edge_flood_blocks_total"), Is.Zero, "no flood before");
+        Assert.That(Value("dialer_edge_flood_dropped_total"), Is.Zero);
+        using var flooder = new UdpPeer("127.0.0.2");
+        var edge = _server.SipPort();
+        for (var i = 0; i < 60; i++)
+        {
+            await flooder.SendAsync($"OPTIONS sip:127.0.0.1:{edge} SIP/2.0\r\nVia: SIP/2.0/UDP {flooder.HostPort};branch={RawSip.Branch()}\r\n" +
+                $"Max-Forwards: 70\r\nFrom: <sip:x@127.0.0.2>;tag={i}\r\nTo: <sip:127.0.0.1>\r\nCall-ID: flood-{i}\r\nCSeq: 1 OPTIONS\r\n" +
+                "Content-Length: 0\r\n\r\n", edge);
+        }
+        var scrape = await Eventually.ReadAsync(ScrapeAsync, s => Value(s, "dialer_edge_flood_dropped_total") >= 30, s_wait);
+        // The 21st message blocked the source for the 10 s cool-off: one block, the rest dropped unanswered.
+        Assert.That(Value(scrape, "dialer_edge_flood_blocks_total"), Is.EqualTo(1));
+        Assert.That(Value(scrape, "dialer_edge_flood_dropped_total"), Is.InRange(30, 40));
+        Assert.That(scrape, Does.Contain("# TYPE dialer_edge_flood_blocks_total"));
+    }
+
     private async Task PlaceOneCallAsync()
     {
         using var dialer = new UdpPeer("127.0.0.1", 0, m => RawSip.Answer(m, "127.0.0.1:1"));
@@ -147,9 +169,11 @@ public sealed partial class MetricsTests
         return await client.GetStringAsync(new Uri("/metrics", UriKind.Relative));
     }
 
-    private double Value(string series)
+    private double Value(string series) => Value(_scrape, series);
+
+    private static double Value(string scrape, string series)
     {
-        var line = _scrape.Split('\n').FirstOrDefault(l => l.StartsWith(series + " ", StringComparison.Ordinal));
+        var line = scrape.Split('\n').FirstOrDefault(l => l.StartsWith(series + " ", StringComparison.Ordinal));
         Assert.That(line, Is.Not.Null, $"{series} in the scrape");
         return double.Parse(line![(series.Length + 1)..], CultureInfo.InvariantCulture);
     }

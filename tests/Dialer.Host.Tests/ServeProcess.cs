@@ -36,17 +36,29 @@ public sealed class ServeProcess : IAsyncDisposable
     /// <param name="secretsKey">Dialer:Secrets:Key, base64.</param>
     /// <param name="environment">Extra settings, e.g. Dialer__Health__Clustered=true.</param>
     /// <param name="ports">The HTTP and SIP ports of an earlier process, to restart in its place; null for free ones.</param>
+    /// <param name="parent">
+    /// A program and its arguments that run `dotnet dialer.dll serve` (appended) as their child and pass SIGTERM on, e.g.
+    /// <see cref="FakeSystemd"/>; null starts it directly.
+    /// </param>
     public static ServeProcess Start(string connectionString, string secretsKey, IReadOnlyDictionary<string, string>? environment = null,
-        (int Http, int Sip)? ports = null)
+        (int Http, int Sip)? ports = null, IReadOnlyList<string>? parent = null)
     {
         var httpPort = ports?.Http ?? LoopbackPorts.Free();
         var sipPort = ports?.Sip ?? LoopbackPorts.Free();
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
+        var start = new ProcessStartInfo(parent is [var program, ..] ? program : dotnet)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             WorkingDirectory = Path.GetTempPath(),
         };
+        if (parent is not null)
+        {
+            foreach (var argument in parent.Skip(1).Append(dotnet))
+            {
+                start.ArgumentList.Add(argument);
+            }
+        }
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "dialer.dll"));
         start.ArgumentList.Add("serve");
         start.Environment["Dialer__Database__ConnectionString"] = connectionString;

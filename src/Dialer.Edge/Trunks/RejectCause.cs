@@ -1,6 +1,6 @@
 namespace Dialer.Edge.Trunks;
 
-/// <summary>Why admission refused a call; each maps to the Reason text of the 503 (CONTRACT.md).</summary>
+/// <summary>Why admission refused a call; each maps to the Reason text of the 503 (docs/architecture.md, "Trunk calls").</summary>
 public enum RejectCause { ChannelCap, CpsCap, Allocation, NoServer }
 
 public static class RejectCauses

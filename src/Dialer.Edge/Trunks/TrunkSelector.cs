@@ -3,7 +3,10 @@ using Dialer.Peers.Snapshot;
 
 namespace Dialer.Edge.Trunks;
 
-/// <summary>Which trunk carries a dialer's call (CONTRACT.md): X-Dialer-Trunk, else the longest dialPrefix (stripped).</summary>
+/// <summary>
+/// Which trunk carries a dialer's call (docs/architecture.md, "Trunk calls"): X-Dialer-Trunk, else the longest
+/// dialPrefix (stripped).
+/// </summary>
 public static class TrunkSelector
 {
     /// <returns>The trunk and the number with its dial prefix removed; null when no active trunk fits.</returns>

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Dialer.Host.Api;
 
-/// <summary>GET /api/channels (CONTRACT.md) from the edge's channel ledger; /metrics is in Monitoring/.</summary>
+/// <summary>GET /api/channels (README.md, "Admin API") from the edge's channel ledger; /metrics is in Monitoring/.</summary>
 public static class ChannelsApi
 {
     public static IEndpointRouteBuilder MapChannelsApi(this IEndpointRouteBuilder app)

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Dialer.Host.Api;
 
-/// <summary>GET /api/registrations: the location service's live bindings (CONTRACT.md).</summary>
+/// <summary>GET /api/registrations: the location service's live bindings (README.md, "Admin API").</summary>
 public static class RegistrationsApi
 {
     public static IEndpointRouteBuilder MapRegistrationsApi(this IEndpointRouteBuilder app)

@@ -2,7 +2,9 @@ using Dialer.Peers.Model;
 
 namespace Dialer.Host.Api;
 
-/// <summary>A trunk peer as the API shows it (CONTRACT.md); the outbound password is write-only.</summary>
+/// <summary>
+/// A trunk peer as the API shows it (docs/architecture.md, "Names on the wire"); the outbound password is write-only.
+/// </summary>
 public sealed record TrunkView(
     string Name, string Description, int ChannelCap, int CpsCap, IReadOnlyList<string> Codecs, string DialPrefix,
     IReadOnlyList<string> Acl, TrunkAuthView? Auth, string CallOriginHeader, RuriTransform RuriTransform,

@@ -6,7 +6,8 @@ namespace Dialer.Host.Export;
 
 /// <summary>
 /// The commented extensions.conf guidance in the Asterisk export: how a VICIdial carrier's dialplan entry dials
-/// through the edge, per trunk, and the pre-dial handler that adds X-Dialer-Trunk / X-Dialer-Campaign (CONTRACT.md).
+/// through the edge, per trunk, and the pre-dial handler that adds X-Dialer-Trunk / X-Dialer-Campaign
+/// (docs/architecture.md, "Trunk calls").
 /// </summary>
 public static class AsteriskDialplan
 {

@@ -2,6 +2,7 @@ using Dialer.Health;
 using Dialer.Host.Api;
 using Dialer.Host.Configuration;
 using Dialer.Host.Monitoring;
+using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
 
 namespace Dialer.Host.Hosting;
@@ -21,6 +22,12 @@ public static class DialerApp
         // Under systemd (Type=notify): READY=1 once the host has started, STOPPING=1 on SIGTERM, journal log format.
         // Elsewhere it does nothing.
         builder.Services.AddSystemd();
+        // AddSystemd names the systemd console formatter after the configuration was bound, so it would hide
+        // Logging:Console:FormatterName (json for a log shipper) under the unit: a formatter named there wins again.
+        if (configuration["Logging:Console:FormatterName"] is { Length: > 0 } formatter)
+        {
+            builder.Services.PostConfigure<ConsoleLoggerOptions>(console => console.FormatterName = formatter);
+        }
         // Admin bodies are small JSON documents; refuse anything larger early.
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 1024 * 1024);
         builder.Services.AddSingleton<IValidateOptions<DialerOptions>, DialerOptionsValidator>();

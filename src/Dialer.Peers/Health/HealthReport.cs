@@ -3,8 +3,8 @@ using System.Text.Json.Serialization;
 namespace Dialer.Peers.Health;
 
 /// <summary>
-/// A labeled health report of one trunk (DESIGN.md): the label and its reason in words, each server's state and RTT
-/// over the window, and the trunk's channels, rejections and shortage in the window.
+/// A labeled health report of one trunk (docs/architecture.md, "Health"): the label and its reason in words, each
+/// server's state and RTT over the window, and the trunk's channels, rejections and shortage in the window.
 /// </summary>
 public sealed record HealthReport(
     string Trunk,
@@ -50,7 +50,10 @@ public sealed record RejectionCounts(long ChannelCap, long CpsCap, long Allocati
     }
 }
 
-/// <summary>The labels of DESIGN.md, in the order they are tried (Dialer.Health's HealthReporter), and pending.</summary>
+/// <summary>
+/// The labels of docs/architecture.md "Health", in the order they are tried (Dialer.Health's HealthReporter), and
+/// pending.
+/// </summary>
 public static class HealthLabels
 {
     public const string Disabled = "disabled";

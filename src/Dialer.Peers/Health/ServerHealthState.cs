@@ -1,6 +1,6 @@
 namespace Dialer.Peers.Health;
 
-/// <summary>A trunk server's health (DESIGN.md vocabulary), kept by the health state machine.</summary>
+/// <summary>A trunk server's health (docs/architecture.md, "Health"), kept by the health state machine.</summary>
 public enum ServerHealthState
 {
     /// <summary>Not probed yet, or re-enabled: calls may go there.</summary>

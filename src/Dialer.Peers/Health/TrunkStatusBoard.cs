@@ -5,7 +5,7 @@ namespace Dialer.Peers.Health;
 /// <summary>
 /// The trunk servers' health, shared between the health jobs (which write it) and the edge's router (which reads it
 /// per call, lock-free). The edge also reports call failures here as passive signals for the health state machine;
-/// neither side references the other (DESIGN.md).
+/// neither side references the other (docs/architecture.md, "Health").
 /// </summary>
 public sealed class TrunkStatusBoard
 {

@@ -1,6 +1,9 @@
 namespace Dialer.Peers.Model;
 
-/// <summary>The routing rule of dialer calls (CONTRACT.md): the trunk whose dialPrefix is the longest prefix of the number.</summary>
+/// <summary>
+/// The routing rule of dialer calls (docs/architecture.md, "Trunk calls"): the trunk whose dialPrefix is the longest
+/// prefix of the number.
+/// </summary>
 public static class DialPrefixes
 {
     /// <returns>The candidate with the longest non-empty prefix that starts <paramref name="number"/>; null when none does.</returns>

@@ -1,6 +1,6 @@
 namespace Dialer.Peers.Model;
 
-/// <summary>A trunk peer as an admin writes it, before validation (CONTRACT.md JSON shape).</summary>
+/// <summary>A trunk peer as an admin writes it, before validation (docs/architecture.md, "Names on the wire").</summary>
 public sealed class TrunkInput
 {
     public string? Name { get; set; }

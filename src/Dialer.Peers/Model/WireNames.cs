@@ -1,6 +1,6 @@
 namespace Dialer.Peers.Model;
 
-/// <summary>The spellings the API, CLI and database use for the enums (CONTRACT.md).</summary>
+/// <summary>The spellings the API, CLI and database use for the enums (docs/architecture.md, "Names on the wire").</summary>
 public static class WireNames
 {
     public static string Of(SipTransport value) => value switch

@@ -3,7 +3,10 @@ using System.Net;
 
 namespace Dialer.Sip.Transport;
 
-/// <summary>A listen address as configured: "udp:127.0.0.1:5060", "tcp:[::1]:5060", "tls:127.0.0.1:5061" (CONTRACT.md Dialer:Sip:Listen).</summary>
+/// <summary>
+/// A listen address as configured: "udp:127.0.0.1:5060", "tcp:[::1]:5060", "tls:127.0.0.1:5061" (Dialer:Sip:Listen;
+/// docs/operations.md, "Configuration").
+/// </summary>
 public sealed record SipListenAddress(SipProtocol Protocol, IPEndPoint Address)
 {
     public static bool TryParse(string? text, [NotNullWhen(true)] out SipListenAddress? address)
