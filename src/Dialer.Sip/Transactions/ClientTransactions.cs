@@ -14,6 +14,7 @@ public sealed class ClientTransactions(TransactionContext context)
 {
     private readonly ConcurrentDictionary<TransactionKey, ClientTransaction> _clients = new();
     private int _count;
+    private Action<SipTransaction>? _forget;
 
     public int Count => Volatile.Read(ref _count);
 
@@ -39,15 +40,18 @@ public sealed class ClientTransactions(TransactionContext context)
             throw new InvalidOperationException($"a client transaction with branch {key.Branch} already exists");
         }
         Interlocked.Increment(ref _count);
-        transaction.Terminated += t =>
-        {
-            if (_clients.TryRemove(new KeyValuePair<TransactionKey, ClientTransaction>(t.Key, (ClientTransaction)t)))
-            {
-                Interlocked.Decrement(ref _count);
-            }
-        };
+        transaction.Terminated += _forget ??= Forget;
         await transaction.StartAsync();
         return transaction;
+    }
+
+    /// <summary>A client transaction ended: the table forgets it (one delegate for every transaction, not one each).</summary>
+    private void Forget(SipTransaction ended)
+    {
+        if (_clients.TryRemove(new KeyValuePair<TransactionKey, ClientTransaction>(ended.Key, (ClientTransaction)ended)))
+        {
+            Interlocked.Decrement(ref _count);
+        }
     }
 
     /// <returns>False when the response matches no client transaction (RFC 3261 §17.1.3).</returns>

@@ -7,7 +7,7 @@ namespace Dialer.Sip.Transactions;
 public abstract class SipTransaction : IDisposable
 {
     private readonly List<ITimer> _timers = [];
-    private readonly List<Action> _deferred = [];
+    private List<Action>? _deferred;
 
     protected SipTransaction(TransactionKey key, SipEndpoint peer, TransactionContext context)
     {
@@ -87,14 +87,14 @@ public abstract class SipTransaction : IDisposable
     }
 
     /// <summary>Queues a TU callback to run once the lock is released, so the TU may call back in freely.</summary>
-    protected void Defer(Action action) => _deferred.Add(action);
+    protected void Defer(Action action) => (_deferred ??= []).Add(action);
 
     protected void RunDeferred()
     {
         Action[] actions;
         lock (Gate)
         {
-            if (_deferred.Count == 0)
+            if (_deferred is not { Count: > 0 })
             {
                 return;
             }

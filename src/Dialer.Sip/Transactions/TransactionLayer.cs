@@ -11,6 +11,7 @@ namespace Dialer.Sip.Transactions;
 public sealed class TransactionLayer(TransactionContext context, ClientTransactions clients, ITransactionUser user)
 {
     private readonly ConcurrentDictionary<TransactionKey, ServerTransaction> _servers = new();
+    private Action<SipTransaction>? _forgetServer;
     // ConcurrentDictionary.Count takes every bucket lock: far too dear on each request, so the layer counts itself.
     private int _serverCount;
 
@@ -66,14 +67,17 @@ public sealed class TransactionLayer(TransactionContext context, ClientTransacti
             return;
         }
         Interlocked.Increment(ref _serverCount);
-        transaction.Terminated += t =>
-        {
-            if (_servers.TryRemove(new KeyValuePair<TransactionKey, ServerTransaction>(t.Key, (ServerTransaction)t)))
-            {
-                Interlocked.Decrement(ref _serverCount);
-            }
-        };
+        transaction.Terminated += _forgetServer ??= Forget;
         user.OnRequest(transaction, request, source);
+    }
+
+    /// <summary>A server transaction ended: the table forgets it (one delegate for every transaction, not one each).</summary>
+    private void Forget(SipTransaction ended)
+    {
+        if (_servers.TryRemove(new KeyValuePair<TransactionKey, ServerTransaction>(ended.Key, (ServerTransaction)ended)))
+        {
+            Interlocked.Decrement(ref _serverCount);
+        }
     }
 
     public void ReceiveResponse(SipMessage response, SipEndpoint source)
