@@ -9,7 +9,8 @@ namespace Dialer.Host.Tests;
 
 /// <summary>
 /// Trunk servers by name through `dialer serve` with Dialer:Sip:Dns:Servers pointing at a fake DNS server: failover
-/// along SRV targets on one channel, and the outbound proxy as next hop with the server's domain kept.
+/// along SRV targets on one channel, and the outbound proxy as next hop with the server's domain kept, for the INVITE and,
+/// once it is answered, for the call's ACK and BYE.
 /// </summary>
 // Timing-sensitive (a 32 s timer B): runs alone, not beside another fixture.
 [NonParallelizable]
@@ -115,5 +116,31 @@ public sealed class EdgeDnsTests
             Assert.That(SipText.Header(invite, "Via"), Does.StartWith("SIP/2.0/UDP 127.0.0.1:"), "the edge's Via on top");
         });
         Assert.That((await ChannelsAsync("proxied")).GetProperty("inUse").GetInt32(), Is.Zero);
+    }
+
+    [Test]
+    public async Task OutboundProxy_CarriesTheAnsweredCallsAckAndBye_AndTheChannelIsFreedAfterTheBye()
+    {
+        // The proxy answers for the carrier: 200 to the INVITE with a Contact in the carrier's domain, 200 to the BYE.
+        using var proxy = new UdpPeer("127.0.0.1", answer: request => RawSip.Answer(request, "sip.far-carrier.test:5080"));
+        await CreateTrunkAsync($$"""
+            {"name":"proxied-answer","channelCap":1,"dialPrefix":"83",
+             "servers":[{"host":"sip.far-carrier.test","port":5080,"outboundProxy":"sip:127.0.0.1:{{proxy.Local.Port}}"}]}
+            """);
+        var result = await DialAsync("835552222", TimeSpan.FromSeconds(10));
+        Assert.That((result.Outcome, result.Code), Is.EqualTo(("answered", (int?)200)), result.Reason);
+        Assert.That(result.Reason, Does.Contain("BYE after the talk time"), "the BYE reached the proxy and was answered");
+        var ack = await proxy.WaitForAsync(m => m.StartsWith("ACK ", StringComparison.Ordinal), TimeSpan.FromSeconds(3));
+        var bye = await proxy.WaitForAsync(m => m.StartsWith("BYE ", StringComparison.Ordinal), TimeSpan.FromSeconds(3));
+        Assert.Multiple(() =>
+        {
+            Assert.That(proxy.Received.First(m => m.StartsWith("INVITE ", StringComparison.Ordinal)),
+                Does.StartWith("INVITE sip:5552222@sip.far-carrier.test:5080 SIP/2.0\r\n"));
+            Assert.That(ack, Does.StartWith("ACK sip:uas@sip.far-carrier.test:5080 SIP/2.0\r\n"), "the ACK went to the proxy, for the carrier's Contact");
+            Assert.That(bye, Does.StartWith("BYE sip:uas@sip.far-carrier.test:5080 SIP/2.0\r\n"), "so did the BYE");
+        });
+        var channels = await ChannelsAsync("proxied-answer");
+        Assert.That(channels.GetProperty("admitted").GetInt64(), Is.EqualTo(1));
+        Assert.That(channels.GetProperty("inUse").GetInt32(), Is.Zero, "the channel is back after the BYE");
     }
 }

@@ -9,7 +9,8 @@ namespace Dialer.Host.Tests;
 /// <summary>
 /// A phone behind NAT (RFC 3581): its Via says 10.0.0.9:5060 but its datagrams come from 127.0.0.5:P. Every response
 /// the edge builds itself carries received/rport and goes to P, whether or not the phone asked with rport
-/// (Edge:ForceRport, on by default), and a STUN Binding request on the SIP port gets P back.
+/// (Edge:ForceRport, on by default), a STUN Binding request on the SIP port gets P back, and CRLF keepalives are
+/// taken silently.
 /// </summary>
 public sealed class EdgeNatTests
 {
@@ -34,6 +35,24 @@ public sealed class EdgeNatTests
         var challenge = await phone.WaitForResponseAsync(401, "REGISTER", TimeSpan.FromSeconds(3));
         Assert.That(challenge, Is.Not.Null, "the 401 reached the phone's real source port");
         Assert.That(SipText.Header(challenge!, "Via"), Does.Contain("received=127.0.0.5").And.Contain($"rport={port}"));
+    }
+
+    [Test]
+    public async Task CrlfKeepalives_OverUdp_GetNoAnswer_AndAreNotCountedAsMalformed()
+    {
+        using var phone = new UdpPeer("127.0.0.5");
+        var before = _server.Edge.MalformedCount;
+        // RFC 5626 §3.5.1's double CRLF, and a lone CRLF as some phones send: both are keepalives, not broken SIP.
+        await phone.SendAsync("\r\n\r\n", _server.SipPort());
+        await phone.SendAsync("\r\n", _server.SipPort());
+        // Then a broken request (no Call-ID, From, To or CSeq), which is answered and counted, and an OPTIONS behind it.
+        await phone.SendAsync($"OPTIONS sip:127.0.0.1:{_server.SipPort()} SIP/2.0\r\nVia: SIP/2.0/UDP {phone.HostPort};branch={RawSip.Branch()};rport\r\n"
+            + "Content-Length: 0\r\n\r\n", _server.SipPort());
+        Assert.That(await phone.WaitForAsync(m => m.StartsWith("SIP/2.0 400 ", StringComparison.Ordinal), TimeSpan.FromSeconds(3)), Is.Not.Null,
+            "the broken request is answered");
+        Assert.That(await SipProbe.OptionsAsync(_server.SipPort()), Does.StartWith("SIP/2.0 200 "));
+        Assert.That(_server.Edge.MalformedCount - before, Is.EqualTo(1), "the broken request moved the counter, the keepalives did not");
+        Assert.That(phone.Received, Has.Count.EqualTo(1), "nothing came back for the keepalives (over UDP there is no pong)");
     }
 
     [Test]

@@ -99,7 +99,7 @@ public static class Destinations
             {
                 return null;
             }
-            var host = via.Received.IsEmpty ? via.HostText(span) : System.Text.Encoding.ASCII.GetString(via.Received.Of(span));
+            var host = via.Received.IsEmpty ? via.HostText(span) : via.ReceivedText(span);
             if (!IPAddress.TryParse(host, out var address))
             {
                 return null;

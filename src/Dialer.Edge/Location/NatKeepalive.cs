@@ -12,14 +12,17 @@ namespace Dialer.Edge.Location;
 /// <summary>
 /// Keeps NAT pinholes open for phones behind NAT (Kamailio's nathelper with natping over SIP): every
 /// <c>Edge:NatPingSeconds</c> each UDP binding whose Contact is not the address it registered from gets an OPTIONS at
-/// that observed source. Any answer proves the pinhole; a binding that leaves <c>Edge:NatPingMisses</c> pings in a row
-/// unanswered is removed (the phone is gone or its mapping changed) and the removal is logged.
+/// that observed source. Any answer proves the pinhole; a ping still unanswered when the next round comes is a miss
+/// (its transaction may go on retransmitting until timer F, but the round does not wait for it, so a silent phone is
+/// pinged every interval too), and a binding that leaves <c>Edge:NatPingMisses</c> pings in a row unanswered is removed
+/// (the phone is gone or its mapping changed) and the removal is logged.
 /// </summary>
 public sealed partial class NatKeepalive(LocationService location, ClientTransactions transactions, EdgeAddresses addresses, EdgeSettings settings,
     TimeProvider time, ILogger<NatKeepalive> logger)
 {
     private readonly ConcurrentDictionary<(string Extension, string Contact), int> _misses = new();
-    private readonly ConcurrentDictionary<(string Extension, string Contact), bool> _inFlight = new();
+    // The ping each binding still waits on an answer to, by identity: a late answer to an older one must not clear it.
+    private readonly ConcurrentDictionary<(string Extension, string Contact), object> _waiting = new();
 
     public async Task RunAsync(CancellationToken stoppingToken)
     {
@@ -41,16 +44,31 @@ public sealed partial class NatKeepalive(LocationService location, ClientTransac
         }
     }
 
-    /// <summary>One round: an OPTIONS to every NATed binding that has no ping still waiting for its answer.</summary>
+    /// <summary>One round: the last round's unanswered pings count as misses, then an OPTIONS to every NATed binding left.</summary>
     public async Task PingAllAsync()
     {
+        var pinged = new HashSet<(string, string)>();
         foreach (var binding in location.All())
         {
             var key = (binding.Extension, binding.Contact);
-            if (IsNated(binding) && _inFlight.TryAdd(key, true))
+            if (!IsNated(binding))
             {
-                await PingAsync(binding, key);
+                continue;
             }
+            if (_waiting.TryRemove(key, out _) && _misses.AddOrUpdate(key, 1, (k, misses) => misses + 1) >= settings.NatPingMisses)
+            {
+                _misses.TryRemove(key, out _);
+                Remove(binding);
+                continue;
+            }
+            pinged.Add(key);
+            await PingAsync(binding, key);
+        }
+        // Bindings that expired or were removed since: nothing more to count for them.
+        foreach (var key in _misses.Keys.Concat(_waiting.Keys).Where(k => !pinged.Contains(k)))
+        {
+            _misses.TryRemove(key, out _);
+            _waiting.TryRemove(key, out _);
         }
     }
 
@@ -75,25 +93,20 @@ public sealed partial class NatKeepalive(LocationService location, ClientTransac
         var request = $"OPTIONS {binding.Contact} SIP/2.0\r\nVia: SIP/2.0/UDP {host}:{local.Port};branch={TransactionKey.NewBranch()};rport\r\n"
             + $"Max-Forwards: 70\r\nFrom: <sip:keepalive@{host}>;tag={tag}\r\nTo: <{binding.Contact}>\r\nCall-ID: {tag}-natping@{host}\r\n"
             + "CSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n";
+        var ping = new object();
+        _waiting[key] = ping;
         await transactions.SendRequestAsync(System.Text.Encoding.UTF8.GetBytes(request), destination,
             (client, response) =>
             {
                 if (response.StatusCode >= 200)
                 {
                     // Any final answer, even 404 or 405, came back through the pinhole.
+                    _waiting.TryRemove(new KeyValuePair<(string, string), object>(key, ping));
                     _misses.TryRemove(key, out _);
-                    _inFlight.TryRemove(key, out _);
                 }
             },
-            (client, error) =>
-            {
-                _inFlight.TryRemove(key, out _);
-                if (_misses.AddOrUpdate(key, 1, (k, misses) => misses + 1) >= settings.NatPingMisses)
-                {
-                    _misses.TryRemove(key, out _);
-                    Remove(binding);
-                }
-            });
+            // A timeout or transport error: the ping stays unanswered, and the next round counts it.
+            (_, _) => { });
     }
 
     private void Remove(Binding binding)

@@ -26,11 +26,16 @@ public readonly record struct ViaHeader(
     public bool HasMagicCookie(ReadOnlySpan<byte> buffer) => Branch.Of(buffer).StartsWith(MagicCookie);
 
     /// <summary>The host without IPv6 brackets.</summary>
-    public string HostText(ReadOnlySpan<byte> buffer)
-    {
-        var host = Host.Of(buffer);
-        return Encoding.ASCII.GetString(host.Length > 1 && host[0] == '[' ? host[1..^1] : host);
-    }
+    public string HostText(ReadOnlySpan<byte> buffer) => WithoutBrackets(Host.Of(buffer));
+
+    /// <summary>
+    /// The received address without IPv6 brackets; empty when absent. RFC 3261 §25.1 writes it bare, but senders also
+    /// bracket it, and RFC 5118 §4.5 asks that both be read.
+    /// </summary>
+    public string ReceivedText(ReadOnlySpan<byte> buffer) => WithoutBrackets(Received.Of(buffer));
+
+    private static string WithoutBrackets(ReadOnlySpan<byte> address) =>
+        Encoding.ASCII.GetString(address.Length > 1 && address[0] == '[' && address[^1] == ']' ? address[1..^1] : address);
 
     /// <param name="buffer">The message buffer.</param>
     /// <param name="element">One comma-separated element of a Via header value.</param>

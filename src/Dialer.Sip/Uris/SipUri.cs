@@ -29,7 +29,7 @@ public sealed partial class SipUri
     /// <summary>The user part as written (may hold %-escapes); for tel: the subscriber number.</summary>
     public string? User { get; }
     public string? Password { get; }
-    /// <summary>Host name, IPv4 address or IPv6 reference with brackets; empty for tel:.</summary>
+    /// <summary>Host name, IPv4 address or IPv6 reference with brackets (see <see cref="TolerantIpv6"/>); empty for tel:.</summary>
     public string Host { get; }
     public int? Port { get; }
     public IReadOnlyList<KeyValuePair<string, string?>> Parameters { get; }
@@ -149,11 +149,11 @@ public sealed partial class SipUri
         if (text.StartsWith('['))
         {
             var close = text.IndexOf(']', StringComparison.Ordinal);
-            if (close < 0 || !IPAddress.TryParse(text[1..close], out var v6) || v6.AddressFamily != AddressFamily.InterNetworkV6)
+            if (close < 0 || TolerantIpv6(text[1..close]) is not { } address)
             {
                 return false;
             }
-            host = text[..(close + 1)];
+            host = $"[{address}]";
             portText = text[(close + 1)..];
         }
         else
@@ -177,6 +177,29 @@ public sealed partial class SipUri
         }
         return true;
     }
+
+    /// <summary>
+    /// The address of an IPv6 reference as written (RFC 4291 §2.2), or null. RFC 3261 §25.1 took its IPv6address from
+    /// RFC 2373, whose ABNF derives three colons before an embedded IPv4 address ("2001:db8:::192.0.2.1"); RFC 5118
+    /// §4.10 asks that it be tolerated, so exactly that form is read as its two-colon twin, and nothing else is loosened.
+    /// </summary>
+    private static string? TolerantIpv6(string text)
+    {
+        if (IsIpv6(text))
+        {
+            return text;
+        }
+        var colons = text.IndexOf(":::", StringComparison.Ordinal);
+        var tail = colons < 0 ? default : text.AsSpan(colons + 3);
+        if (colons < 0 || !tail.Contains('.') || tail.Contains(':'))
+        {
+            return null;
+        }
+        var twoColons = text.Remove(colons, 1);
+        return IsIpv6(twoColons) ? twoColons : null;
+    }
+
+    private static bool IsIpv6(string text) => IPAddress.TryParse(text, out var address) && address.AddressFamily == AddressFamily.InterNetworkV6;
 
     /// <summary>hostname / IPv4address (RFC 3261 §25.1); no escapes allowed in hosts.</summary>
     private static bool IsHostName(string host)
