@@ -36,6 +36,9 @@ public sealed record EdgeParts(
 
     /// <summary>Where the certificate checks of TLS trunk servers are registered for the sender; null registers none.</summary>
     public Sip.Transport.Tls.TlsClientPolicies? TlsPeers { get; init; }
+
+    /// <summary>This node's channel grants when it is one of several edges; null when it is alone.</summary>
+    public ClusterLeases? Leases { get; init; }
 }
 
 /// <summary>
@@ -68,6 +71,7 @@ public static class EdgeComposition
             new TrunkResolver(new Dialer.Sip.Dns.DnsResolver(settings.Dns, time), parts.TlsPeers), time, loggers.CreateLogger<TrunkCalls>())
         {
             Metrics = parts.Metrics,
+            Leases = parts.Leases,
         };
         var extensionCalls = new ExtensionCalls(settings, parts.Location, clients, forwarder, parts.Dialogs, time);
         parts.Dialogs.Changed += trunkCalls.Forget;

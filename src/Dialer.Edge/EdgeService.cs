@@ -53,17 +53,23 @@ public sealed partial class EdgeService : IAsyncDisposable
         _time = new TimerHeap(time);
         _loggers = loggers;
         _bindings = new BindingStore(database);
-        _writer = new BindingWriter(_bindings, _time, loggers.CreateLogger<BindingWriter>());
+        _writer = new BindingWriter(_bindings, _time, loggers.CreateLogger<BindingWriter>(), tombstones: settings.Cluster.Enabled);
         _refresher = new SnapshotRefresher(new PeerSnapshotLoader(repository), peers, repository, _time, settings.SnapshotPoll,
             loggers.CreateLogger<SnapshotRefresher>());
         Location = new LocationService(_time, _writer);
         _callLog = new CallLogWriter(new CallLogStore(database), _time, loggers.CreateLogger<CallLogWriter>());
-        Ledger = new ChannelLedger(_time, settings.MaxChannels, _callLog.Add);
+        Ledger = new ChannelLedger(_time, settings.MaxChannels, _callLog.Add) { Clustered = settings.Cluster.Enabled, LeaseChunk = settings.Cluster.LeaseChunk };
+        if (settings.Cluster.Enabled)
+        {
+            var policy = new LeasePolicy(settings.Cluster.DeadAfter, settings.Cluster.OrphanHold);
+            Leases = new ClusterLeases(new LeaseStore(database, settings.Cluster.NodeId, policy), Ledger, settings.Cluster, _time, loggers.CreateLogger<ClusterLeases>());
+            _locationSync = new LocationSync(_bindings, Location, settings.Cluster.LocationPoll, _time, loggers.CreateLogger<LocationSync>());
+        }
         Dialogs = new DialogTable(new DialogToken(settings.DialogKey), _time, settings.MaxCallDuration, settings.MaxDialogs);
         _logger = loggers.CreateLogger<EdgeService>();
         var callers = new CallerClassifier(settings, peers, Location);
         Flood = new FloodGuard(settings.Flood, callers.IsConfigured, _time, loggers.CreateLogger<FloodGuard>());
-        _dialogStore = new DialogStore(database);
+        _dialogStore = new DialogStore(database, settings.Cluster.Enabled ? settings.Cluster.NodeId : "");
         _dialogWriter = new DialogWriter(_dialogStore, _time, loggers.CreateLogger<DialogWriter>());
         Dialogs.Changed += _dialogWriter.Changed;
         _sipMetrics = new SipMetrics(meters);
@@ -91,6 +97,11 @@ public sealed partial class EdgeService : IAsyncDisposable
     private readonly DialogStore _dialogStore;
     private readonly DialogWriter _dialogWriter;
 
+    private readonly LocationSync? _locationSync;
+
+    /// <summary>This node's channel grants when it is one of several edges (Dialer:Cluster); null alone.</summary>
+    public ClusterLeases? Leases { get; }
+
     /// <summary>The per-source flood limiter in front of everything the edge receives.</summary>
     public FloodGuard Flood { get; }
 
@@ -113,13 +124,20 @@ public sealed partial class EdgeService : IAsyncDisposable
         await _refresher.RefreshAsync(cancellationToken);
         try
         {
-            Location.Restore(await _bindings.LoadAsync(_time.GetUtcNow(), cancellationToken));
+            // Clustered, a binding removed on another node lingers a minute as an expired row, so every node sees it go.
+            var now = _time.GetUtcNow();
+            Location.Restore(await _bindings.LoadAsync(now, _settings.Cluster.Enabled ? now - LocationSync.TombstoneLife : null, cancellationToken));
         }
         catch (Exception error) when (DatabaseErrors.IsFailure(error))
         {
             _loggers.CreateLogger<EdgeService>().LogWarning("Bindings could not be restored: {Reason}", error.Message);
         }
         await RestoreDialogsAsync(cancellationToken);
+        if (Leases is not null)
+        {
+            // Before anything is admitted: this node is alive, and the channels of the dialogs it restored are its own.
+            await Leases.BeatAsync(cancellationToken);
+        }
         var tlsLog = _loggers.CreateLogger("Dialer.Edge.Tls");
         _transport = new SipTransportHost(Receive, new SipTransportOptions { Time = _time, Tap = _tap, Tls = EdgeTls.Options(_settings.Tls, tlsLog) }, _sipMetrics);
         _transport.Start(_settings.Listen);
@@ -129,6 +147,7 @@ public sealed partial class EdgeService : IAsyncDisposable
             SipMetrics = _sipMetrics,
             Metrics = Metrics,
             TlsPeers = _transport.TlsPeers,
+            Leases = Leases,
         });
         EdgeTls.WatchUnverified(_peers, tlsLog);
         _loops.Add(Task.Run(() => _refresher.RunAsync(_stop.Token), CancellationToken.None));
@@ -136,6 +155,11 @@ public sealed partial class EdgeService : IAsyncDisposable
         _loops.Add(Task.Run(() => _callLog.RunAsync(_stop.Token), CancellationToken.None));
         _loops.Add(Task.Run(() => _dialogWriter.RunAsync(_stop.Token), CancellationToken.None));
         _loops.Add(Task.Run(() => keepalive.RunAsync(_stop.Token), CancellationToken.None));
+        if (Leases is not null && _locationSync is not null)
+        {
+            _loops.Add(Task.Run(() => Leases.RunAsync(_stop.Token), CancellationToken.None));
+            _loops.Add(Task.Run(() => _locationSync.RunAsync(_stop.Token), CancellationToken.None));
+        }
     }
 
     /// <summary>Calls that were up when the edge stopped: their channels charged again, their BYEs routable, their timeouts running.</summary>

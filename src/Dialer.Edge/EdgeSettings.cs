@@ -25,6 +25,9 @@ public sealed record EdgeSettings
 
     public LockoutSettings Lockout { get; init; } = new();
 
+    /// <summary>Several edges on one database (Dialer:Cluster): channel grants, shared location.</summary>
+    public Dialer.Edge.Trunks.ClusterSettings Cluster { get; init; } = new();
+
     /// <summary>Channels across all trunks together (0 = no server-wide cap).</summary>
     public int MaxChannels { get; init; }
 

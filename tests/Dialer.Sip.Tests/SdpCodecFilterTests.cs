@@ -54,6 +54,15 @@ public sealed class SdpCodecFilterTests
         Assert.That(sdp, Does.Contain("m=audio 16384 RTP/AVP 0 8 101\r\n"));
     }
 
+    [Test]
+    public void TelephoneEvent_StaysBesideTheCodecsKept_EvenWhenTheListLeavesItOut()
+    {
+        var (result, sdp) = Run(Offer, "PCMA");
+        Assert.That(result, Is.EqualTo(SdpFilterResult.Filtered));
+        Assert.That(sdp, Does.Contain("m=audio 16384 RTP/AVP 8 101\r\n"));
+        Assert.That(sdp, Does.Contain("a=rtpmap:101 telephone-event/8000").And.Contain("a=fmtp:101 0-16"));
+    }
+
     [TestCase("G722")]
     [TestCase("iLBC")]
     [TestCase("telephone-event")]

@@ -196,7 +196,10 @@ internal sealed class TrunkCall(TrunkCallServices services, ServerTransaction in
             return;
         }
         var tag = Encoding.UTF8.GetString(to.Tag(response.Span).Of(response.Span));
-        var callee = new DialogParty(_destination, Destinations.ForContact(response, _destination));
+        // Through an outbound proxy every request to the carrier goes to the proxy, in-dialog ones too (the carrier's
+        // Contact may name an address only the proxy can reach); otherwise to the Contact.
+        var viaProxy = _server is { OutboundProxy.Length: > 0 };
+        var callee = new DialogParty(_destination, viaProxy ? _destination : Destinations.ForContact(response, _destination));
         if (dialog.OnCalleeResponse(tag, callee, confirmed: status >= 200, services.Time.GetUtcNow(), () => DialogPath.Of(invite, response, dialog.Token)))
         {
             lock (_gate)

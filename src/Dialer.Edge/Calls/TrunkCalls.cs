@@ -27,6 +27,9 @@ public sealed partial class TrunkCalls
     private readonly ILogger<TrunkCalls> _logger;
     private readonly TrunkCallServices _services;
 
+    /// <summary>This node's cluster grants; null when the edge is alone.</summary>
+    public ClusterLeases? Leases { get; init; }
+
     /// <summary>Where the calls' setup times are recorded; null records nothing.</summary>
     public EdgeMetrics? Metrics
     {
@@ -96,9 +99,10 @@ public sealed partial class TrunkCalls
             await RejectAsync(transaction, RejectCause.NoServer);
             return;
         }
-        if (_ledger.For(trunk.Name).TryAdmit(trunk, snapshot.Campaigns.Values, campaign, out var lease) is { } cause)
+        var (cause, lease) = await AdmitAsync(_ledger.For(trunk.Name), trunk, snapshot.Campaigns.Values, campaign);
+        if (cause is { } refused)
         {
-            await RejectAsync(transaction, cause);
+            await RejectAsync(transaction, refused);
             return;
         }
         var dialog = Open(transaction, invite, source, caller, trunk, campaign, number, lease!);
@@ -112,6 +116,31 @@ public sealed partial class TrunkCalls
         _pending[dialog] = call;
         Forget(dialog); // it may have ended already
         await call.StartAsync(servers);
+    }
+
+    /// <summary>
+    /// Admission on the trunk's ledger. On a node of a cluster a call that finds this node's grant used up waits for it to
+    /// grow (one database transaction; at most twice: the campaign's reserved channels, then the unreserved ones) and is
+    /// asked again; a grant nearly used up grows in the background.
+    /// </summary>
+    private async Task<(RejectCause? Cause, ChannelLease? Lease)> AdmitAsync(TrunkChannels channels, Trunk trunk, IEnumerable<Campaign> campaigns, string? campaign)
+    {
+        var grown = GrantsGrown.None;
+        while (true)
+        {
+            var cause = channels.TryAdmit(trunk, campaigns, campaign, grown, out var lease, out var need);
+            if (Leases is not { } leases || need.Pool is null)
+            {
+                return (cause, lease);
+            }
+            if (!need.Wait)
+            {
+                leases.GrowAhead(channels, need);
+                return (cause, lease);
+            }
+            await leases.GrowAsync(channels, need);
+            grown |= need.Pool.Length > 0 ? GrantsGrown.Reserved : GrantsGrown.Unreserved;
+        }
     }
 
     /// <summary>A CANCEL for the INVITE of <paramref name="dialog"/>: the call cancels the carrier's INVITE, then ends.</summary>

@@ -12,10 +12,18 @@ namespace Dialer.Edge.Location;
 public sealed class BindingWriter
 {
     private readonly WriteBehind<(string Extension, string Contact), Binding?> _queue;
+    private readonly TimeProvider _time;
+    private readonly bool _tombstones;
 
-    public BindingWriter(BindingStore store, TimeProvider time, ILogger<BindingWriter> logger, int capacity = 100_000)
+    /// <summary>
+    /// Clustered (<paramref name="tombstones"/>): a removed binding is written as expired now, not deleted, so the other
+    /// nodes reading changed rows see it go (<see cref="LocationSync"/>); rows expired a while ago are purged at start.
+    /// </summary>
+    public BindingWriter(BindingStore store, TimeProvider time, ILogger<BindingWriter> logger, int capacity = 100_000, bool tombstones = false)
     {
         ArgumentNullException.ThrowIfNull(store);
+        _time = time;
+        _tombstones = tombstones;
         _queue = new(new WriteBehindOptions { Name = "bindings", Capacity = capacity }, async batch =>
         {
             await store.UpsertAsync([.. batch.Select(c => c.Value).OfType<Binding>()]);
@@ -37,7 +45,7 @@ public sealed class BindingWriter
         ArgumentNullException.ThrowIfNull(after);
         foreach (var removed in before.Where(b => !after.Any(a => a.Contact == b.Contact)))
         {
-            _queue.Record((removed.Extension, removed.Contact), null);
+            _queue.Record((removed.Extension, removed.Contact), _tombstones ? removed with { ExpiresAt = _time.GetUtcNow() } : null);
         }
         foreach (var binding in after.Where(a => !before.Contains(a)))
         {

@@ -65,6 +65,39 @@ public sealed class LocationService : IDisposable
         }
     }
 
+    /// <summary>
+    /// Bindings another node of the cluster stored (or removed: expired rows), merged without being written back: for
+    /// each contact the one registered last wins, so a phone's refresh through any node replaces its binding on all.
+    /// </summary>
+    public void Merge(IEnumerable<Binding> stored)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        var now = _time.GetUtcNow();
+        foreach (var group in stored.GroupBy(b => b.Extension, StringComparer.Ordinal))
+        {
+            lock (_locks.GetOrAdd(group.Key, _ => new object()))
+            {
+                var list = _bindings.TryGetValue(group.Key, out var current) ? current : [];
+                var next = list;
+                foreach (var binding in group)
+                {
+                    var mine = next.Find(b => b.Contact == binding.Contact);
+                    if (mine is not null && (mine.RegisteredAt > binding.RegisteredAt || mine == binding))
+                    {
+                        continue;
+                    }
+                    next = mine is null ? next : next.Remove(mine);
+                    next = binding.ExpiresAt > now ? next.Add(binding) : next;
+                }
+                if (!ReferenceEquals(next, list))
+                {
+                    _bindings[group.Key] = next;
+                    _index = null;
+                }
+            }
+        }
+    }
+
     /// <summary>Bindings reloaded from the database at start.</summary>
     public void Restore(IEnumerable<Binding> bindings)
     {

@@ -2,13 +2,35 @@ using System.Collections.Concurrent;
 
 namespace Dialer.Edge.Trunks;
 
-/// <summary>Every trunk's channels, and the server-wide cap across all trunks (0 = none).</summary>
+/// <summary>
+/// Every trunk's channels, and the server-wide cap across all trunks (0 = none). On a node of a cluster
+/// (<see cref="ClusterLeases"/>), each trunk admits only within the grants this node holds.
+/// </summary>
 public sealed class ChannelLedger(TimeProvider time, int maxChannels = 0, Action<Dialer.Peers.Model.CallRecord>? callEnded = null)
 {
     private readonly ConcurrentDictionary<string, TrunkChannels> _trunks = new(StringComparer.OrdinalIgnoreCase);
     private int _inUse;
+    private int _liveNodes = 1;
 
     public int InUse => Volatile.Read(ref _inUse);
+
+    /// <summary>Admission within cluster grants (set before the first call).</summary>
+    public bool Clustered { get; init; }
+
+    /// <summary>Channels a grant grows by at a time; 0 = a tenth of the pool, at least one (Dialer:Cluster:LeaseChunk).</summary>
+    public int LeaseChunk { get; init; }
+
+    /// <summary>Nodes alive in the cluster at the last heartbeat (1 alone); the CPS cap is shared out between them.</summary>
+    public int LiveNodes
+    {
+        get => Volatile.Read(ref _liveNodes);
+        internal set => Volatile.Write(ref _liveNodes, Math.Max(1, value));
+    }
+
+    internal int ChunkFor(int bound) => LeaseChunk > 0 ? LeaseChunk : Math.Max(1, bound / 10);
+
+    /// <summary>Every trunk that has carried a call (the heartbeat's grants).</summary>
+    internal IEnumerable<TrunkChannels> Trunks => _trunks.Values;
 
     public TrunkChannels For(string trunk) => _trunks.GetOrAdd(trunk, name => new TrunkChannels(name, time, this));
 

@@ -16,6 +16,8 @@ public sealed class TrunkChannels
     private readonly Dictionary<string, int> _reservedInUse = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, CampaignCounters> _campaigns = new(StringComparer.OrdinalIgnoreCase);
     private readonly long[] _rejected = new long[4];
+    /// <summary>Clustered: per pool ('' = unreserved, else a campaign's reserved channels) what this node may use.</summary>
+    private readonly Dictionary<string, PoolGrant>? _grants;
     private int _unreservedInUse;
 
     internal TrunkChannels(string trunk, TimeProvider time, ChannelLedger ledger)
@@ -23,6 +25,7 @@ public sealed class TrunkChannels
         Trunk = trunk;
         _cps = new CpsBucket(time);
         _ledger = ledger;
+        _grants = ledger.Clustered ? new Dictionary<string, PoolGrant>(StringComparer.OrdinalIgnoreCase) : null;
     }
 
     public string Trunk { get; }
@@ -44,7 +47,24 @@ public sealed class TrunkChannels
     /// <param name="campaign">The X-Dialer-Campaign of the call, or null.</param>
     /// <param name="lease">The channel when admitted.</param>
     /// <returns>Null when admitted, else why not.</returns>
-    public RejectCause? TryAdmit(Trunk trunk, IEnumerable<Campaign> campaigns, string? campaign, out ChannelLease? lease)
+    public RejectCause? TryAdmit(Trunk trunk, IEnumerable<Campaign> campaigns, string? campaign, out ChannelLease? lease) =>
+        TryAdmit(trunk, campaigns, campaign, GrantsGrown.None, out lease, out _);
+
+    /// <summary>
+    /// Admission on a node of a cluster, where the channels this node may use are its grants (alone, the same as the
+    /// overload without grants). <paramref name="need"/> names a pool whose grant should grow: with
+    /// <see cref="LeaseNeed.Wait"/> the call was not decided (nothing counted) and is asked again once the grant grew;
+    /// otherwise the call was decided and the grant may grow ahead of the next ones.
+    /// </summary>
+    /// <param name="trunk">The trunk as in the current snapshot.</param>
+    /// <param name="campaigns">The campaigns of the snapshot.</param>
+    /// <param name="campaign">The X-Dialer-Campaign of the call, or null.</param>
+    /// <param name="lease">The channel when admitted.</param>
+    /// <param name="need">The grant to grow, if any.</param>
+    /// <param name="grown">The grants this call already waited for: it does not wait for them again (a reserved grant that
+    /// could not grow sends it on to the unreserved pool).</param>
+    public RejectCause? TryAdmit(Trunk trunk, IEnumerable<Campaign> campaigns, string? campaign, GrantsGrown grown, out ChannelLease? lease,
+        out LeaseNeed need)
     {
         ArgumentNullException.ThrowIfNull(trunk);
         ArgumentNullException.ThrowIfNull(campaigns);
@@ -53,12 +73,16 @@ public sealed class TrunkChannels
         lock (_gate)
         {
             Cap = trunk.ChannelCap;
+            var cause = Decide(trunk, reservedTotal, own, campaign, grown, out var reserved, out need);
+            if (need.Wait)
+            {
+                return cause;
+            }
             var counters = campaign is null ? null : CountersOf(campaign);
             if (counters is not null)
             {
                 counters.Wanted++;
             }
-            var cause = Decide(trunk, reservedTotal, own, campaign, out var reserved);
             if (cause is null && !_ledger.TryTakeGlobal())
             {
                 cause = RejectCause.ChannelCap;
@@ -89,6 +113,7 @@ public sealed class TrunkChannels
                 counters.Admitted++;
                 counters.Peak = Math.Max(counters.Peak, counters.InUse);
             }
+            need = Ahead(reserved ? campaign! : "", reserved ? own!.Reserved : trunk.ChannelCap - reservedTotal);
             lease = new ChannelLease(this, campaign, reserved);
             return null;
         }
@@ -96,7 +121,7 @@ public sealed class TrunkChannels
 
     /// <summary>
     /// The campaign's room on this trunk, read together under the lock: the calls it has up here, and how many more
-    /// this trunk would admit for it now, the CPS bucket aside. The same rules as <see cref="TryAdmit"/>: its own free
+    /// this trunk would admit for it now, the CPS bucket aside. The same rules as <see cref="TryAdmit(Trunk, IEnumerable{Campaign}, string?, out ChannelLease?)"/>: its own free
     /// reserved channels, plus the unreserved pool unless its allocation is MAXIMUM_LIMIT, never past the cap.
     /// </summary>
     public CampaignRoom RoomFor(Trunk trunk, IEnumerable<Campaign> campaigns, string? campaign)
@@ -114,28 +139,112 @@ public sealed class TrunkChannels
         }
     }
 
-    private RejectCause? Decide(Trunk trunk, int reservedTotal, Allocation? own, string? campaign, out bool reserved)
+    private RejectCause? Decide(Trunk trunk, int reservedTotal, Allocation? own, string? campaign, GrantsGrown grown, out bool reserved,
+        out LeaseNeed need)
     {
         reserved = false;
+        need = default;
         if (InUse >= trunk.ChannelCap)
         {
             return RejectCause.ChannelCap;
         }
         if (own is not null && _reservedInUse.GetValueOrDefault(campaign!) < own.Reserved)
         {
-            reserved = true;
-            return _cps.TryTake(trunk.CpsCap) ? null : RejectCause.CpsCap;
+            if (Granted(campaign!, _reservedInUse.GetValueOrDefault(campaign!)))
+            {
+                reserved = true;
+                return _cps.TryTake(CpsRate(trunk)) ? null : RejectCause.CpsCap;
+            }
+            if (!grown.HasFlag(GrantsGrown.Reserved))
+            {
+                // Clustered: the reservation may have room on the other nodes' side; grow this node's share first.
+                need = new LeaseNeed(campaign!, own.Reserved, Wait: true);
+                return RejectCause.Allocation;
+            }
         }
         if (own is { Restriction: AllocationRestriction.MaximumLimit })
         {
             return RejectCause.Allocation;
         }
         // The unreserved pool: what the cap leaves after every campaign's reservation.
-        if (_unreservedInUse >= trunk.ChannelCap - reservedTotal)
+        var pool = trunk.ChannelCap - reservedTotal;
+        if (_unreservedInUse >= pool)
         {
             return reservedTotal > 0 ? RejectCause.Allocation : RejectCause.ChannelCap;
         }
-        return _cps.TryTake(trunk.CpsCap) ? null : RejectCause.CpsCap;
+        if (!Granted("", _unreservedInUse))
+        {
+            need = new LeaseNeed("", pool, Wait: !grown.HasFlag(GrantsGrown.Unreserved));
+            return RejectCause.ChannelCap;
+        }
+        return _cps.TryTake(CpsRate(trunk)) ? null : RejectCause.CpsCap;
+    }
+
+    /// <summary>Clustered, the CPS cap is shared out between the live nodes; alone, a node has all of it.</summary>
+    private double CpsRate(Trunk trunk) => trunk.CpsCap <= 0 ? 0 : (double)trunk.CpsCap / Math.Max(1, _ledger.LiveNodes);
+
+    /// <summary>Whether this node may take one more channel of the pool (always, when it is not clustered).</summary>
+    private bool Granted(string pool, int inUse) => _grants is null || (_grants.TryGetValue(pool, out var grant) && inUse < grant.Granted);
+
+    /// <summary>After an admission: the pool to grow ahead of the next calls when its grant is nearly used up.</summary>
+    private LeaseNeed Ahead(string pool, int bound)
+    {
+        if (_grants is null)
+        {
+            return default;
+        }
+        var grant = GrantOf(pool);
+        grant.Wanted = true;
+        var inUse = pool.Length == 0 ? _unreservedInUse : _reservedInUse.GetValueOrDefault(pool);
+        return grant.Granted - inUse <= Math.Max(1, _ledger.ChunkFor(bound) / 2) ? new LeaseNeed(pool, bound, Wait: false) : default;
+    }
+
+    private PoolGrant GrantOf(string pool)
+    {
+        if (!_grants!.TryGetValue(pool, out var grant))
+        {
+            grant = new PoolGrant();
+            _grants[pool] = grant;
+        }
+        return grant;
+    }
+
+    /// <summary>A grant grew in the database: this node may use it now (a grant never shrinks here).</summary>
+    internal void Raise(string pool, int granted, int bound)
+    {
+        lock (_gate)
+        {
+            var grant = GrantOf(pool);
+            grant.Granted = Math.Max(grant.Granted, granted);
+            grant.Bound = bound;
+            grant.Wanted = true;
+        }
+    }
+
+    /// <summary>
+    /// The heartbeat's view of this trunk's grants, shrunk first: a pool used since the last heartbeat keeps a chunk of
+    /// headroom, an idle one keeps only its channels in use; with <paramref name="headroom"/> false (the database has
+    /// not been reached for a while) every grant shrinks to what is in use, so the other nodes may take the rest.
+    /// </summary>
+    internal List<Dialer.Peers.Storage.LeaseGrant> Shrink(bool headroom)
+    {
+        lock (_gate)
+        {
+            var grants = new List<Dialer.Peers.Storage.LeaseGrant>(_grants?.Count ?? 0);
+            if (_grants is null)
+            {
+                return grants;
+            }
+            foreach (var (pool, grant) in _grants)
+            {
+                var inUse = pool.Length == 0 ? _unreservedInUse : _reservedInUse.GetValueOrDefault(pool);
+                var keep = headroom && grant.Wanted ? inUse + _ledger.ChunkFor(grant.Bound) : inUse;
+                grant.Granted = Math.Max(inUse, Math.Min(grant.Granted, keep));
+                grant.Wanted = false;
+                grants.Add(new(Trunk, pool, grant.Granted, inUse));
+            }
+            return grants;
+        }
     }
 
     private static (int Total, Allocation? Own) Reservations(Trunk trunk, IEnumerable<Campaign> campaigns, string? campaign)
@@ -204,6 +313,13 @@ public sealed class TrunkChannels
                 counters.InUse++;
                 counters.Peak = Math.Max(counters.Peak, counters.InUse);
             }
+            if (_grants is not null)
+            {
+                // Clustered: the channel is this node's whatever the others hold; the first heartbeat writes it.
+                var pool = reserved && campaign is not null ? campaign : "";
+                var grant = GrantOf(pool);
+                grant.Granted = Math.Max(grant.Granted, pool.Length == 0 ? _unreservedInUse : _reservedInUse[pool]);
+            }
         }
         _ledger.TakeGlobalAnyway();
         return new ChannelLease(this, campaign, reserved && campaign is not null);
@@ -251,6 +367,15 @@ public sealed class TrunkChannels
         return counters;
     }
 
+    private sealed class PoolGrant
+    {
+        public int Granted { get; set; }
+        /// <summary>The pool's size in the cluster when the grant last grew (sets the chunk kept as headroom).</summary>
+        public int Bound { get; set; }
+        /// <summary>Used or asked for since the last heartbeat.</summary>
+        public bool Wanted { get; set; }
+    }
+
     private sealed class CampaignCounters
     {
         public int InUse { get; set; }
@@ -260,6 +385,13 @@ public sealed class TrunkChannels
         public long[] Rejected { get; } = new long[4];
     }
 }
+
+/// <summary>The grants a call has waited for already (clustered admission asks again after each).</summary>
+[Flags]
+public enum GrantsGrown { None = 0, Reserved = 1, Unreserved = 2 }
+
+/// <summary>A pool whose grant this node should grow (Pool null: none); Wait: the call waits for it and is asked again.</summary>
+public readonly record struct LeaseNeed(string? Pool, int Bound, bool Wait);
 
 /// <param name="InUse">The campaign's calls up on the trunk.</param>
 /// <param name="Available">How many more the trunk would admit for it now.</param>

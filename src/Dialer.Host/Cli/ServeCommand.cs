@@ -23,7 +23,7 @@ public static class ServeCommand
                 configuration = DialerConfiguration.Load(parse.GetValue(CliOptions.Config));
                 var options = DialerConfiguration.Options(configuration);
                 // Before anything listens: a missing key with stored secrets is a refusal naming the reason, never a new key.
-                await SecretKeys.LoadOrCreateAsync(options.Secrets, new PeerDatabase(options.Database.ConnectionString), cancellationToken);
+                await SecretKeys.LoadOrCreateAsync(options.Secrets, new PeerDatabase(options.Database.ConnectionString), options.Cluster.Enabled, cancellationToken);
             }
             catch (Exception failure) when (failure is InvalidOperationException or OptionsValidationException or FileNotFoundException
                 || DatabaseErrors.IsFailure(failure))

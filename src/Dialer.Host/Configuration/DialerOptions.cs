@@ -12,6 +12,7 @@ public sealed class DialerOptions
     public EdgeOptions Edge { get; set; } = new();
     public HealthOptions Health { get; set; } = new();
     public MetricsOptions Metrics { get; set; } = new();
+    public ClusterOptions Cluster { get; set; } = new();
 }
 
 public sealed class DatabaseOptions
@@ -185,4 +186,28 @@ public sealed class MetricsOptions
 
     /// <summary>Bearer token GET /metrics requires; empty = open (Prometheus' default scrape).</summary>
     public string Token { get; set; } = "";
+}
+
+/// <summary>Dialer:Cluster: several `dialer serve` on one database (docs/operations.md, "Running several edges").</summary>
+public sealed class ClusterOptions
+{
+    /// <summary>Channel grants per node, shared location, per-node dialogs; needs the cluster's shared secrets key.</summary>
+    public bool Enabled { get; set; }
+
+    /// <summary>This node's name, stable across restarts (at most 64 characters); empty = host name and first SIP listen address.</summary>
+    public string NodeId { get; set; } = "";
+
+    public int HeartbeatMs { get; set; } = 1000;
+
+    /// <summary>A node silent for this long is dead: its unused channels return at once.</summary>
+    public int DeadAfterSeconds { get; set; } = 5;
+
+    /// <summary>A dead node's grant (its calls, at most one chunk more) stays charged this long; 0 = Dialer:Edge:MaxCallSeconds.</summary>
+    public int OrphanHoldSeconds { get; set; }
+
+    /// <summary>Channels a grant grows by at a time; 0 = a tenth of the pool, at least one.</summary>
+    public int LeaseChunk { get; set; }
+
+    /// <summary>How often a node reads the bindings the others changed.</summary>
+    public int LocationPollMs { get; set; } = 500;
 }

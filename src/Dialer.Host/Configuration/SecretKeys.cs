@@ -24,14 +24,25 @@ public static class SecretKeys
     }
 
     /// <summary>The key, created in the key file when missing and the database holds no trunk secret.</summary>
+    public static Task<byte[]> LoadOrCreateAsync(SecretsOptions options, PeerDatabase database, CancellationToken cancellationToken) =>
+        LoadOrCreateAsync(options, database, clustered: false, cancellationToken);
+
+    /// <summary>The key, created in the key file when missing and the database holds no trunk secret.</summary>
     /// <exception cref="InvalidOperationException">The key is missing but trunks hold secrets; the message says what to do.</exception>
-    public static async Task<byte[]> LoadOrCreateAsync(SecretsOptions options, PeerDatabase database, CancellationToken cancellationToken)
+    /// <remarks>With <paramref name="clustered"/> (Dialer:Cluster:Enabled) a node never makes a key: it would differ from the other nodes'.</remarks>
+    public static async Task<byte[]> LoadOrCreateAsync(SecretsOptions options, PeerDatabase database, bool clustered, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(database);
         if (TryLoad(options) is { } key)
         {
             return key;
+        }
+        if (clustered)
+        {
+            throw new InvalidOperationException(
+                $"Dialer:Cluster:Enabled needs the cluster's one secrets key, and none is here (no Dialer:Secrets:Key, no key file {options.KeyFile}): " +
+                "set Dialer:Secrets:Key, or copy the key file of the first node, on every node; a key made here could not read the secrets the others store");
         }
         var stored = await StoredSecretsAsync(database, cancellationToken);
         if (stored > 0)

@@ -95,6 +95,7 @@ public static class EdgeSettingsFactory
         }
         return new EdgeSettings
         {
+            Cluster = Cluster(options, listen, failures),
             ExtensionMode = extensionMode ?? ExtensionMode.Proxy,
             ForceRport = edge.ForceRport,
             MaxTransactions = Math.Max(1, edge.MaxTransactions),
@@ -128,6 +129,36 @@ public static class EdgeSettingsFactory
                 Window = TimeSpan.FromSeconds(edge.LockoutWindowSeconds),
                 CoolOff = TimeSpan.FromSeconds(edge.LockoutSeconds),
             },
+        };
+    }
+
+    /// <summary>Dialer:Cluster as the edge's settings; a node id defaults to the host name and the first listen address.</summary>
+    private static Dialer.Edge.Trunks.ClusterSettings Cluster(DialerOptions options, List<SipListenAddress> listen, List<string> failures)
+    {
+        var cluster = options.Cluster;
+        if (!cluster.Enabled)
+        {
+            return new();
+        }
+        var node = cluster.NodeId.Length > 0 ? cluster.NodeId : $"{Environment.MachineName}/{(listen.Count > 0 ? listen[0].ToString() : "edge")}";
+        if (node.Length > 64)
+        {
+            failures.Add($"Dialer:Cluster:NodeId '{node}' must be at most 64 characters");
+        }
+        if (cluster.HeartbeatMs < 100 || cluster.DeadAfterSeconds * 1000 < 3 * cluster.HeartbeatMs || cluster.OrphanHoldSeconds < 0
+            || cluster.LeaseChunk < 0 || cluster.LocationPollMs < 50)
+        {
+            failures.Add("Dialer:Cluster: need HeartbeatMs >= 100, DeadAfterSeconds >= 3 heartbeats, OrphanHoldSeconds >= 0, LeaseChunk >= 0, LocationPollMs >= 50");
+        }
+        return new()
+        {
+            Enabled = true,
+            NodeId = node,
+            Heartbeat = TimeSpan.FromMilliseconds(Math.Max(100, cluster.HeartbeatMs)),
+            DeadAfter = TimeSpan.FromSeconds(Math.Max(1, cluster.DeadAfterSeconds)),
+            OrphanHold = TimeSpan.FromSeconds(cluster.OrphanHoldSeconds > 0 ? cluster.OrphanHoldSeconds : Math.Max(1, options.Edge.MaxCallSeconds)),
+            LeaseChunk = Math.Max(0, cluster.LeaseChunk),
+            LocationPoll = TimeSpan.FromMilliseconds(Math.Max(50, cluster.LocationPollMs)),
         };
     }
 

@@ -48,16 +48,32 @@ public sealed class BindingStore(PeerDatabase database)
         }
     }
 
-    /// <summary>Bindings still valid at <paramref name="now"/>; expired rows are deleted on the way.</summary>
-    public async Task<IReadOnlyList<Binding>> LoadAsync(DateTimeOffset now, CancellationToken cancellationToken = default)
+    /// <summary>Bindings still valid at <paramref name="now"/>; rows expired before <paramref name="purgeBefore"/> (default: now) are deleted on the way.</summary>
+    public async Task<IReadOnlyList<Binding>> LoadAsync(DateTimeOffset now, DateTimeOffset? purgeBefore = null, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        await connection.ExecuteAsync("DELETE FROM registrations WHERE expires_at <= @now", new { now = now.UtcDateTime });
-        var rows = await connection.QueryAsync<BindingRow>("SELECT * FROM registrations ORDER BY extension, registered_at");
-        return rows.Select(r => new Binding(r.Extension, r.Contact, r.Protocol, new IPEndPoint(IPAddress.Parse(r.SourceIp), r.SourcePort),
-            new DateTimeOffset(DateTime.SpecifyKind(r.ExpiresAt, DateTimeKind.Utc)), r.QMillis, r.CallId, r.CSeq, r.UserAgent,
-            new DateTimeOffset(DateTime.SpecifyKind(r.RegisteredAt, DateTimeKind.Utc)))).ToList();
+        await connection.ExecuteAsync("DELETE FROM registrations WHERE expires_at <= @before", new { before = (purgeBefore ?? now).UtcDateTime });
+        var rows = await connection.QueryAsync<BindingRow>("SELECT * FROM registrations WHERE expires_at > @now ORDER BY extension, registered_at",
+            new { now = now.UtcDateTime });
+        return [.. rows.Select(ToBinding)];
     }
+
+    /// <summary>
+    /// Rows changed at or after <paramref name="since"/> (the database's clock), expired ones included (another node
+    /// removed them), with the database's time now, from which the next look starts.
+    /// </summary>
+    public async Task<(IReadOnlyList<Binding> Changed, DateTime Now)> ChangedSinceAsync(DateTime since, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var now = await connection.ExecuteScalarAsync<DateTime>("SELECT CURRENT_TIMESTAMP(6)");
+        var rows = await connection.QueryAsync<BindingRow>("SELECT * FROM registrations WHERE updated_at >= @since", new { since });
+        return ([.. rows.Select(ToBinding)], now);
+    }
+
+    private static Binding ToBinding(BindingRow r) =>
+        new(r.Extension, r.Contact, r.Protocol, new IPEndPoint(IPAddress.Parse(r.SourceIp), r.SourcePort),
+            new DateTimeOffset(DateTime.SpecifyKind(r.ExpiresAt, DateTimeKind.Utc)), r.QMillis, r.CallId, r.CSeq, r.UserAgent,
+            new DateTimeOffset(DateTime.SpecifyKind(r.RegisteredAt, DateTimeKind.Utc)));
 
     private static object?[] Row(Binding binding) =>
     [

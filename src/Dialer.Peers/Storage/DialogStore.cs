@@ -26,8 +26,11 @@ public sealed record DialogRow
     public DateTime ExpiresAt { get; init; }
 }
 
-/// <summary>Keeps the edge's confirmed dialogs in MariaDB; written behind, read back at start.</summary>
-public sealed class DialogStore(PeerDatabase database)
+/// <summary>
+/// Keeps the edge's confirmed dialogs in MariaDB; written behind, read back at start. Each row names the node that holds
+/// the dialog (sql/014_cluster.sql; '' for an edge alone), and a node restores only its own.
+/// </summary>
+public sealed class DialogStore(PeerDatabase database, string node = "")
 {
     public async Task UpsertAsync(IReadOnlyCollection<DialogRow> rows, CancellationToken cancellationToken = default)
     {
@@ -40,12 +43,12 @@ public sealed class DialogStore(PeerDatabase database)
         await using var connection = await database.OpenAsync(cancellationToken);
         await BatchInsert.ExecuteAsync(connection, """
             INSERT INTO edge_dialogs (id, call_id, caller_tag, kind, trunk, campaign, reserved, number, caller_source, caller_target, legs, server,
-                setup_at, answered_at, expires_at, paths, caller_cseq)
+                setup_at, answered_at, expires_at, paths, caller_cseq, node)
             """, """
             ON DUPLICATE KEY UPDATE legs = VALUES(legs), server = VALUES(server), answered_at = VALUES(answered_at), expires_at = VALUES(expires_at),
                 paths = VALUES(paths), caller_cseq = VALUES(caller_cseq)
             """, rows, r => [r.Id, r.CallId, r.CallerTag, r.Kind, r.Trunk, r.Campaign, r.Reserved, r.Number, r.CallerSource, r.CallerTarget, r.Legs,
-                r.Server, r.SetupAt, r.AnsweredAt, r.ExpiresAt, r.Paths, r.CallerCSeq]);
+                r.Server, r.SetupAt, r.AnsweredAt, r.ExpiresAt, r.Paths, r.CallerCSeq, node]);
     }
 
     public async Task DeleteAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default)
@@ -68,7 +71,7 @@ public sealed class DialogStore(PeerDatabase database)
             SELECT id, call_id AS CallId, caller_tag AS CallerTag, kind, trunk, campaign, reserved, number, caller_source AS CallerSource,
                 caller_target AS CallerTarget, legs, server, setup_at AS SetupAt, answered_at AS AnsweredAt, expires_at AS ExpiresAt,
                 paths, caller_cseq AS CallerCSeq
-            FROM edge_dialogs ORDER BY setup_at
-            """)];
+            FROM edge_dialogs WHERE node = @node ORDER BY setup_at
+            """, new { node })];
     }
 }

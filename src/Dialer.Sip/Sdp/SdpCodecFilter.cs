@@ -7,11 +7,14 @@ namespace Dialer.Sip.Sdp;
 /// <summary>
 /// Removes from an SDP offer (RFC 4566, RFC 3264 §5) the audio codecs a trunk does not allow: the payload
 /// types leave the m= line, and their rtpmap, fmtp and rtcp-fb attributes go with them. The offerer's order
-/// is kept. Non-audio streams pass unchanged. An audio stream left with only telephone-event, or nothing,
-/// means no common codec.
+/// is kept. Non-audio streams pass unchanged. telephone-event (RFC 4733 DTMF) is not a codec and always stays beside
+/// the codecs kept, whether the list names it or not, as Asterisk's allow= and Kamailio leave it: a call centre's IVR
+/// and transfers need it. An audio stream left with only telephone-event, or nothing, means no common codec.
 /// </summary>
 public static class SdpCodecFilter
 {
+    private const string TelephoneEvent = "telephone-event";
+
     /// <param name="sdp">The offer.</param>
     /// <param name="allowed">Encoding names the trunk allows (case-insensitive), e.g. PCMU, PCMA, telephone-event.</param>
     /// <param name="output">Receives the filtered SDP, CRLF line endings.</param>
@@ -78,10 +81,11 @@ public static class SdpCodecFilter
         {
             var name = names.TryGetValue(format, out var mapped) ? mapped
                 : int.TryParse(format, NumberStyles.None, CultureInfo.InvariantCulture, out var pt) ? SdpCodecs.StaticName(pt) : null;
-            if (name is not null && allowed.Contains(name, StringComparer.OrdinalIgnoreCase))
+            var isEvent = string.Equals(name, TelephoneEvent, StringComparison.OrdinalIgnoreCase);
+            if (name is not null && (isEvent || allowed.Contains(name, StringComparer.OrdinalIgnoreCase)))
             {
                 kept.Add(format);
-                audio += string.Equals(name, "telephone-event", StringComparison.OrdinalIgnoreCase) ? 0 : 1;
+                audio += isEvent ? 0 : 1;
             }
         }
         if (audio == 0)

@@ -1,0 +1,201 @@
+using System.Globalization;
+using System.Net;
+using Dialer.Peers.Storage;
+using Dialer.Testing;
+using NUnit.Framework;
+
+namespace Dialer.Host.Tests;
+
+/// <summary>
+/// Dialer:Cluster: two real `dialer serve` nodes on one MariaDB share each trunk's cap through channel grants, learn each
+/// other's bindings, hold a dead node's calls by the stated policy, and refuse to start without the shared secrets key.
+/// </summary>
+// Timing-sensitive and CPU-heavy (two edges, SIPp dialers and a carrier): runs alone.
+[NonParallelizable]
+public sealed class EdgeClusterTests
+{
+    private static Dictionary<string, string> Node(string name, string orphanHoldSeconds = "600") => new()
+    {
+        ["Dialer__Cluster__Enabled"] = "true",
+        ["Dialer__Cluster__NodeId"] = name,
+        ["Dialer__Cluster__HeartbeatMs"] = "300",
+        ["Dialer__Cluster__DeadAfterSeconds"] = "2",
+        ["Dialer__Cluster__OrphanHoldSeconds"] = orphanHoldSeconds,
+        ["Dialer__Cluster__LocationPollMs"] = "200",
+        ["Dialer__Edge__DialerAcl__0"] = "127.0.0.1/32",
+        ["Dialer__Edge__SnapshotPollMs"] = "200",
+    };
+
+    private static async Task<(ServeProcess A, ServeProcess B)> StartAsync(TestDatabase database, string key, string orphanHoldSeconds = "600")
+    {
+        var a = ServeProcess.Start(database.ConnectionString, key, Node("node-a", orphanHoldSeconds));
+        var b = ServeProcess.Start(database.ConnectionString, key, Node("node-b", orphanHoldSeconds));
+        Assert.That(await a.WaitHealthyAsync() && await b.WaitHealthyAsync(), Is.True, "both nodes serve");
+        return (a, b);
+    }
+
+    private static async Task CreateTrunkAsync(ServeProcess node, int cap, int carrierPort, string prefix)
+    {
+        using var admin = node.Client();
+        var created = await admin.PostJsonAsync("/api/trunks", $$"""
+            {"name":"shared","channelCap":{{cap}},"dialPrefix":"{{prefix}}","servers":[{"host":"127.0.0.1","port":{{carrierPort}}}]}
+            """);
+        Assert.That(created.StatusCode, Is.EqualTo(HttpStatusCode.Created), await created.Content.ReadAsStringAsync());
+        await Task.Delay(1000); // both nodes' snapshots (polled every 200 ms) have the trunk
+    }
+
+    private static async Task<SippProcess> CarrierAsync(int port, string scenario = "carrier-answer")
+    {
+        var carrier = SippProcess.Start(SippScenario.Load(scenario), ["-i", "127.0.0.1", "-p", port.ToString(CultureInfo.InvariantCulture), "-t", "u1", "-trace_logs"]);
+        Assert.That(await LoopbackPorts.WaitUdpBoundAsync(port), Is.True, "the carrier listens");
+        return carrier;
+    }
+
+    private static async Task<Sipp.Result> DialAsync(ServeProcess node, string number, int calls, int rate, int holdMs, TimeSpan within)
+    {
+        var scenario = Path.Combine(Path.GetTempPath(), $"dialer-load-{Guid.NewGuid():N}.xml");
+        await File.WriteAllTextAsync(scenario, SippScenario.Load("dialer-load", ("extension", number),
+            ("hold", holdMs.ToString(CultureInfo.InvariantCulture)), ("campaign", "none")));
+        try
+        {
+            return await Sipp.RunAsync(["-sf", scenario, "-i", "127.0.0.1", "-p", LoopbackPorts.Free().ToString(CultureInfo.InvariantCulture), "-t", "u1",
+                "-m", calls.ToString(CultureInfo.InvariantCulture), "-r", rate.ToString(CultureInfo.InvariantCulture), "-l", "500",
+                $"127.0.0.1:{node.SipPort}"], within);
+        }
+        finally
+        {
+            File.Delete(scenario);
+        }
+    }
+
+    private static async Task<System.Text.Json.JsonElement> ChannelsAsync(ServeProcess node)
+    {
+        using var admin = node.Client();
+        var all = await (await admin.GetAsync(new Uri("/api/channels", UriKind.Relative))).JsonAsync();
+        return all.EnumerateArray().Single(t => t.GetProperty("trunk").GetString() == "shared");
+    }
+
+    [Test]
+    public async Task TwoNodes_TwiceTheCapOffered_TheCarrierNeverSeesMoreThanTheCap()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        var key = Convert.ToBase64String(TestKeys.NewKey());
+        var (a, b) = await StartAsync(database, key);
+        await using var stopA = a;
+        await using var stopB = b;
+        var port = LoopbackPorts.Free();
+        await using var carrier = await CarrierAsync(port);
+        await CreateTrunkAsync(a, cap: 20, port, "61");
+
+        // 2 x 20 calls per second held 2 s, one dialer per node: each node alone would fill the cap.
+        var dialed = await Task.WhenAll(DialAsync(a, "615550001", calls: 200, rate: 20, holdMs: 2000, TimeSpan.FromSeconds(60)),
+            DialAsync(b, "615550002", calls: 200, rate: 20, holdMs: 2000, TimeSpan.FromSeconds(60)));
+        await Task.Delay(500);
+        var (peak, calls, open) = CarrierLog.Concurrency(carrier.LogLines());
+        var (onA, onB) = (await ChannelsAsync(a), await ChannelsAsync(b));
+        Assert.Multiple(() =>
+        {
+            Assert.That(peak, Is.LessThanOrEqualTo(20), "the carrier never saw more than the cap across both nodes");
+            Assert.That(peak, Is.GreaterThanOrEqualTo(15), "and the cap was used, not shared out into idle halves");
+            Assert.That(open, Is.Zero, "every call the carrier got was ended");
+            Assert.That(onA.GetProperty("admitted").GetInt64() + onB.GetProperty("admitted").GetInt64(), Is.EqualTo(calls), "the nodes admitted what the carrier got");
+            Assert.That(onA.GetProperty("admitted").GetInt64(), Is.GreaterThan(0), dialed[0].Output);
+            Assert.That(onB.GetProperty("admitted").GetInt64(), Is.GreaterThan(0), dialed[1].Output);
+            Assert.That(onA.GetProperty("inUse").GetInt32() + onB.GetProperty("inUse").GetInt32(), Is.Zero, "no channel left charged");
+        });
+        // Once idle, the nodes give their grants back at the next heartbeats.
+        var store = new LeaseStore(database.Database, "observer", new LeasePolicy(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(600)));
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+        IReadOnlyList<(string Node, LeaseGrant Grant, bool Alive)> grants;
+        do
+        {
+            await Task.Delay(200);
+            grants = await store.AllAsync();
+        }
+        while (grants.Any(g => g.Grant.Granted > 0) && DateTime.UtcNow < deadline);
+        Assert.That(grants.Select(g => $"{g.Node} {g.Grant.Granted}/{g.Grant.InUse}"), Is.All.EndsWith(" 0/0"), "idle nodes hold no channels");
+    }
+
+    [Test]
+    public async Task DeadNode_ItsIdleChannelsReturnAtOnce_ItsCallsStayChargedForTheOrphanHold()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        var key = Convert.ToBase64String(TestKeys.NewKey());
+        var (a, b) = await StartAsync(database, key, orphanHoldSeconds: "8");
+        await using var stopB = b;
+        var port = LoopbackPorts.Free();
+        await using var carrier = await CarrierAsync(port);
+        await CreateTrunkAsync(a, cap: 10, port, "62");
+
+        // Node A carries 8 calls, 4 of them short: its grant grows to 8, then shrinks back to the 4 long calls at an idle
+        // heartbeat. Then it dies without a word.
+        var longCalls = DialAsync(a, "625550001", calls: 4, rate: 10, holdMs: 18_000, TimeSpan.FromSeconds(25));
+        await DialAsync(a, "625550009", calls: 4, rate: 10, holdMs: 500, TimeSpan.FromSeconds(10));
+        var store = new LeaseStore(database.Database, "observer", new LeasePolicy(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(8)));
+        Assert.That(await Eventually.TrueAsync(async () => (await store.AllAsync()).Any(g => g.Node == "node-a" && g.Grant is { Granted: 4, InUse: 4 }),
+            TimeSpan.FromSeconds(10)), Is.True, "node A holds its 4 calls and gave the rest back");
+        Assert.That(CarrierLog.Concurrency(carrier.LogLines()).Calls, Is.EqualTo(8));
+        await a.KillAsync();
+        await Task.Delay(TimeSpan.FromSeconds(3)); // dead after 2 s without a heartbeat
+
+        // Within the orphan hold: B may use the cap less A's 4 calls; the channels A had given back are B's at once.
+        await DialAsync(b, "625550002", calls: 10, rate: 50, holdMs: 2000, TimeSpan.FromSeconds(30));
+        var first = await ChannelsAsync(b);
+        Assert.That(first.GetProperty("admitted").GetInt64(), Is.EqualTo(6), "6 of 10: the dead node's 4 calls still count");
+
+        // After the hold (8 s from A's last heartbeat) they no longer do.
+        await Task.Delay(TimeSpan.FromSeconds(6));
+        await DialAsync(b, "625550003", calls: 10, rate: 50, holdMs: 2000, TimeSpan.FromSeconds(30));
+        var second = await ChannelsAsync(b);
+        Assert.Multiple(() =>
+        {
+            Assert.That(second.GetProperty("admitted").GetInt64() - 6, Is.EqualTo(10), "all 10 once the hold is over");
+            Assert.That(second.GetProperty("inUse").GetInt32(), Is.Zero);
+        });
+        await longCalls; // its BYEs went to the dead node: it fails, and ends within its time limit
+    }
+
+    [Test]
+    public async Task PhoneRegisteredAtOneNode_IsCalledThroughTheOther_WithinASecond()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        var key = Convert.ToBase64String(TestKeys.NewKey());
+        var (a, b) = await StartAsync(database, key);
+        await using var stopA = a;
+        await using var stopB = b;
+        using var admin = a.Client();
+        var extension = Random.Shared.Next(30_000_000, 39_999_999).ToString(CultureInfo.InvariantCulture);
+        Assert.That((await admin.PostJsonAsync("/api/phones", $$"""{"extension":"{{extension}}","password":"cluster-password"}""")).StatusCode,
+            Is.EqualTo(HttpStatusCode.Created));
+        await Task.Delay(1000);
+        var answering = LoopbackPorts.Free();
+        var registered = await SippPhone.RunAsync("register", a.SipPort,
+            new SippPhone.Values { Extension = extension, Password = "cluster-password", ContactPort = answering });
+        Assert.That(registered.ExitCode, Is.Zero, registered.Output);
+
+        await Task.Delay(1000);
+        var phone = SippPhone.RunAsync("phone-answer", null, new SippPhone.Values { LocalPort = answering });
+        Assert.That(await LoopbackPorts.WaitUdpBoundAsync(answering), Is.True, "the phone listens");
+        var caller = await SippPhone.RunAsync("dialer-call", b.SipPort, new SippPhone.Values { Extension = extension });
+        Assert.That(caller.ExitCode, Is.Zero, "node B rang the phone registered at node A: " + caller.Output);
+        Assert.That((await phone).ExitCode, Is.Zero);
+    }
+
+    [Test]
+    public async Task ClusteredNode_WithoutTheSharedSecretsKey_RefusesToStart_SayingWhy()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        var missing = Path.Combine(Path.GetTempPath(), $"no-key-{Guid.NewGuid():N}.key");
+        var node = Node("lonely");
+        node["Dialer__Secrets__KeyFile"] = missing;
+        await using var serve = ServeProcess.Start(database.ConnectionString, "", node);
+        Assert.That(await serve.WaitHealthyAsync(), Is.False, "it never serves");
+        var (exitCode, _, errors) = await serve.StopAsync();
+        Assert.Multiple(() =>
+        {
+            Assert.That(exitCode, Is.Not.Zero);
+            Assert.That(errors, Does.Contain("Dialer:Cluster:Enabled needs the cluster's one secrets key"));
+            Assert.That(File.Exists(missing), Is.False, "no key of its own was made");
+        });
+    }
+}
