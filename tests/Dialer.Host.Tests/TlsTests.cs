@@ -195,6 +195,29 @@ public sealed class TlsTests
     }
 
     [Test]
+    public async Task TlsTrunk_WithSkipVerify_IsProbedUp_AndCarriesACall_DespiteAnUntrustedCertificate()
+    {
+        var (tlsPort, udpPort, carrierPort) = (LoopbackPorts.Free(), LoopbackPorts.Free(), LoopbackPorts.Free());
+        await using var kamailio = await StartKamailioAsync(tlsPort, udpPort, carrierPort);
+        // No caFile and no serverName: the system store does not know the test CA and 127.0.0.1 is not carrier.test, yet skipVerify accepts it.
+        await CreateAsync("/api/trunks", $$"""
+            {"name":"kamailio-skip","channelCap":2,"dialPrefix":"83","tls":{"skipVerify":true},
+             "probe":{"intervalSeconds":1,"timeoutMs":800,"failThreshold":1,"recoverThreshold":1},
+             "servers":[{"host":"127.0.0.1","port":{{tlsPort}},"transport":"tls"}]}
+            """);
+        var state = await Eventually.ReadAsync(() => ServerStateAsync("kamailio-skip"), s => s == "up", TimeSpan.FromSeconds(20));
+        Assert.That(state, Is.EqualTo("up"), "the probe's handshake skipped the check: " + kamailio.Log);
+
+        var scenario = SippScenario.Load("carrier-behind-proxy", ("contact", $"sip:carrier@127.0.0.1:{Port(tlsPort)};transport=tls"));
+        await using var carrier = SippProcess.Start(scenario, ["-i", "127.0.0.1", "-p", Port(carrierPort), "-t", "u1", "-m", "1", "-trace_logs"]);
+        Assert.That(await LoopbackPorts.WaitUdpBoundAsync(carrierPort), Is.True, "the SIPp carrier listens");
+        var dialer = await SippPhone.RunAsync("dialer-call", _server.SipPort(), new SippPhone.Values { Extension = "835550100" });
+        var carrierOutput = await carrier.StopAsync();
+        Assert.That(dialer.ExitCode, Is.Zero, dialer.Output + carrierOutput + kamailio.Log);
+        Assert.That(kamailio.Log, Does.Contain($"CARRIER INVITE over tls ruri=sip:5550100@127.0.0.1:{Port(tlsPort)};transport=tls"), "the call went over TLS");
+    }
+
+    [Test]
     public async Task TlsPhone_RegistersWithDigest_AndReceivesACallOnTheSameConnection()
     {
         var extension = "7" + Random.Shared.Next(100_000, 999_999).ToString(CultureInfo.InvariantCulture);
