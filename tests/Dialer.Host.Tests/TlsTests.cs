@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
+using Dapper;
 using Dialer.Sip.Transport;
 using Dialer.Testing;
 using NUnit.Framework;
@@ -241,5 +242,33 @@ public sealed class TlsTests
         var result = await call;
         Assert.That(result.ExitCode, Is.Zero, result.Output);
         Assert.That(SipText.Header(ack, "Call-ID"), Is.EqualTo(SipText.Header(invite, "Call-ID")));
+    }
+
+    [Test]
+    public async Task TlsPhone_ConnectionClosed_RemovesItsBinding_AndCallsToItGet480()
+    {
+        var extension = "7" + Random.Shared.Next(100_000, 999_999).ToString(CultureInfo.InvariantCulture);
+        await CreateAsync("/api/phones", $$"""{"extension":"{{extension}}","password":"tls-phone-secret"}""");
+        var phone = await TlsPhone.ConnectAsync(_server.SipPort(SipProtocol.Tls), "edge.test", _pki.Ca);
+        await using (phone)
+        {
+            Assert.That(await phone.RegisterAsync(extension, "tls-phone-secret", "test.example"), Does.StartWith("SIP/2.0 200 OK"));
+            await _server.Edge.FlushBindingsAsync(TimeSpan.FromSeconds(5));
+            Assert.That(await StoredBindingsAsync(extension), Is.EqualTo(1), "the binding was written behind");
+        }
+        var left = await Eventually.ReadAsync(async () => (await BindingsAsync(extension)).GetArrayLength(), n => n == 0);
+        Assert.That(left, Is.Zero, "the binding went with its TLS connection, long before its 600 s expiry");
+        await _server.Edge.FlushBindingsAsync(TimeSpan.FromSeconds(5));
+        Assert.That(await StoredBindingsAsync(extension), Is.Zero, "and its removal was written behind");
+        Assert.That(await SipProbe.InviteFinalAsync(_server.SipPort(), extension), Does.StartWith("SIP/2.0 480 "), "as for an unregistered extension");
+    }
+
+    private async Task<JsonElement> BindingsAsync(string extension) =>
+        await (await _admin.GetAsync(new Uri($"/api/registrations?extension={extension}", UriKind.Relative))).JsonAsync();
+
+    private async Task<int> StoredBindingsAsync(string extension)
+    {
+        await using var connection = await _server.Database!.Database.OpenAsync(CancellationToken.None);
+        return await connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM registrations WHERE extension = @extension", new { extension });
     }
 }
