@@ -14,6 +14,8 @@ if ! command -v kamailio >/dev/null 2>&1 && [[ ! -x /usr/sbin/kamailio ]]; then 
 # Kamailio's tls module (the TLS carrier of the TLS tests) is a package of its own.
 if ! compgen -G "/usr/lib/*/kamailio/modules/tls.so" >/dev/null && [[ ! -e /usr/lib/kamailio/modules/tls.so ]]; then packages+=(kamailio-tls-modules); fi
 if ! command -v baresip >/dev/null 2>&1; then packages+=(baresip-core); fi
+# openssl s_client offers TLS 1.1, which .NET's own client no longer does, to show the TLS listener refuses it.
+if ! command -v openssl >/dev/null 2>&1; then packages+=(openssl); fi
 if [[ ! -x /usr/bin/chromium ]]; then packages+=(chromium); fi
 if [[ ${#packages[@]} -eq 0 ]]; then
   exit 0

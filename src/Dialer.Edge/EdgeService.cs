@@ -140,6 +140,10 @@ public sealed partial class EdgeService : IAsyncDisposable
         }
         var tlsLog = _loggers.CreateLogger("Dialer.Edge.Tls");
         _transport = new SipTransportHost(Receive, new SipTransportOptions { Time = _time, Tap = _tap, Tls = EdgeTls.Options(_settings.Tls, tlsLog) }, _sipMetrics);
+        if (_settings.DropBindingsOnLostConnection)
+        {
+            _transport.ConnectionClosed += new LostConnections(Location, _loggers.CreateLogger<LostConnections>()).Closed;
+        }
         _transport.Start(_settings.Listen);
         NatKeepalive keepalive;
         (_layer, _core, keepalive) = EdgeComposition.Compose(new EdgeParts(_settings, _transport, _transport.Bound, _peers, Location, Ledger, Dialogs, _board, _time, _loggers)

@@ -46,6 +46,12 @@ public sealed record EdgeSettings
     /// <summary>Unanswered keepalives in a row after which a NATed binding is removed (Edge:NatPingMisses).</summary>
     public int NatPingMisses { get; init; } = 3;
 
+    /// <summary>
+    /// Remove the bindings registered over a TCP or TLS connection when it closes (Edge:DropBindingsOnLostConnection;
+    /// Kamailio's handle_lost_tcp) instead of keeping them to their expiry, unreachable.
+    /// </summary>
+    public bool DropBindingsOnLostConnection { get; init; } = true;
+
     /// <summary>The per-source flood limiter (Edge:Flood).</summary>
     public Dialer.Edge.Core.FloodSettings Flood { get; init; } = new();
 

@@ -50,4 +50,19 @@ public sealed class LocationServiceTests
         location.Update("1001", _ => ((IReadOnlyList<Binding>)[Binding(clock, "sip:low@h", 60, q: 100), Binding(clock, "sip:high@h", 60, q: 900), Binding(clock, "sip:none@h", 60)], 0));
         Assert.That(location.Lookup("1001").Select(b => b.Contact), Is.EqualTo(new[] { "sip:high@h", "sip:low@h", "sip:none@h" }));
     }
+
+    [Test]
+    public void RemoveFlow_RemovesOnlyTheBindingsOfThatConnection()
+    {
+        var clock = new ManualTimeProvider();
+        using var location = new LocationService(clock, writer: null);
+        var flow = new IPEndPoint(IPAddress.Loopback, 40_001);
+        Binding Over(string extension, string contact, string protocol, IPEndPoint source) => Binding(clock, contact, 600) with { Extension = extension, Protocol = protocol, Source = source };
+        location.Update("1001", _ => ((IReadOnlyList<Binding>)[Over("1001", "sips:a@h", "tls", flow), Over("1001", "sip:b@h", "tls", new IPEndPoint(IPAddress.Loopback, 40_002))], 0));
+        location.Update("1002", _ => ((IReadOnlyList<Binding>)[Over("1002", "sip:c@h", "tcp", flow), Over("1002", "sips:d@h", "tls", flow)], 0));
+        var removed = location.RemoveFlow("tls", flow);
+        Assert.That(removed.Select(b => b.Contact), Is.EquivalentTo(new[] { "sips:a@h", "sips:d@h" }));
+        Assert.That(location.All().Select(b => b.Contact), Is.EqualTo(new[] { "sip:b@h", "sip:c@h" }), "another port, another protocol: other connections");
+        Assert.That(location.RemoveFlow("tls", flow), Is.Empty, "nothing twice");
+    }
 }

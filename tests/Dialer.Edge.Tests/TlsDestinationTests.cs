@@ -2,8 +2,11 @@ using System.Net;
 using Dialer.Edge.Calls;
 using Dialer.Edge.Core;
 using Dialer.Peers.Model;
+using Dialer.Sip.Dns;
 using Dialer.Sip.Transport;
+using Dialer.Sip.Transport.Tls;
 using Dialer.Sip.Uris;
+using Dialer.Testing;
 using NUnit.Framework;
 
 namespace Dialer.Edge.Tests;
@@ -48,5 +51,27 @@ public sealed class TlsDestinationTests
         Assert.That(TrunkResolver.PolicyFor(trunk, viaProxy).ServerName, Is.EqualTo("edge-proxy.example"));
         var named = trunk with { Tls = new TrunkTls("/etc/ca.pem", false, "sip.carrier.example") };
         Assert.That(TrunkResolver.PolicyFor(named, viaProxy), Is.EqualTo(new Sip.Transport.Tls.TlsClientPolicy("sip.carrier.example", "/etc/ca.pem")));
+    }
+
+    [Test]
+    public async Task SipsTrunkServerByName_IsLocatedByItsSipsTcpSrv_AndEachTargetGetsTheTrunksChecks()
+    {
+        await using var dns = new FakeDnsServer();
+        dns.AddSrv("_sip._udp.carrier.test", 1, 0, 5060, "udp.carrier.test");
+        dns.AddSrv("_sips._tcp.carrier.test", 20, 0, 5062, "b.carrier.test");
+        dns.AddSrv("_sips._tcp.carrier.test", 10, 0, 5061, "a.carrier.test");
+        dns.AddA("udp.carrier.test", "192.0.2.9");
+        dns.AddA("a.carrier.test", "192.0.2.1");
+        dns.AddA("b.carrier.test", "192.0.2.2");
+        var server = new TrunkServer("carrier.test", null, SipTransport.Tls, SipScheme.Sips, "", 1, 1, true);
+        var trunk = new Trunk("t", "", 1, 0, [], "", [], null, CallOriginHeader.Pai, RuriTransform.None, "", "", ProbePolicy.Default, [server], true, 1)
+        {
+            Tls = new TrunkTls("/etc/ca.pem", false, ""),
+        };
+        var peers = new TlsClientPolicies();
+        var resolver = new TrunkResolver(new DnsResolver(new DnsSettings { Servers = [dns.Endpoint] }, TimeProvider.System), peers);
+        var found = await resolver.ResolveAsync(trunk, server);
+        Assert.That(found.Select(e => e.ToString()), Is.EqualTo(new[] { "tls:192.0.2.1:5061", "tls:192.0.2.2:5062" }));
+        Assert.That(peers.For(found[1].Address), Is.EqualTo(new TlsClientPolicy("carrier.test", "/etc/ca.pem")), "checked as the server's name, not the SRV target's");
     }
 }

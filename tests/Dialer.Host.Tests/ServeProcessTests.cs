@@ -22,4 +22,40 @@ public sealed class ServeProcessTests
         Assert.That(exitCode, Is.Zero, errors);
         Assert.That(output, Does.Contain("Application is shutting down"));
     }
+
+    [Test]
+    public async Task Serve_WarnsOfATrunkWithTlsSkipVerify_WhenItIsTurnedOn_AndAtEveryStart()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        var key = Convert.ToBase64String(TestKeys.NewKey());
+        var environment = new Dictionary<string, string> { ["Dialer__Health__Enabled"] = "false", ["Dialer__Edge__SnapshotPollMs"] = "100" };
+        const string Warning = "Trunk unchecked-carrier: TLS certificate verification is OFF (tls.skipVerify)";
+        var first = ServeProcess.Start(database.ConnectionString, key, environment);
+        string firstOutput;
+        try
+        {
+            Assert.That(await first.WaitHealthyAsync(), Is.True, "dialer serve starts");
+            using var admin = first.Client();
+            var created = await admin.PostJsonAsync("/api/trunks", """
+                {"name":"unchecked-carrier","channelCap":1,"tls":{"skipVerify":true},"servers":[{"host":"127.0.0.1","port":5061,"transport":"tls"}]}
+                """);
+            Assert.That(created.StatusCode, Is.EqualTo(System.Net.HttpStatusCode.Created), await created.Content.ReadAsStringAsync());
+            // The edge lists the trunk once its snapshot has it, and warns as it publishes that snapshot.
+            Assert.That(await Eventually.TrueAsync(async () => (await admin.GetStringAsync(new Uri("/api/channels", UriKind.Relative))).Contains("unchecked-carrier", StringComparison.Ordinal)),
+                Is.True, "the edge took the new trunk");
+        }
+        finally
+        {
+            (_, firstOutput, _) = await first.StopAsync();
+            await first.DisposeAsync();
+        }
+        Assert.That(firstOutput, Does.Contain(Warning), "logged when a change turned it on");
+
+        await using var second = ServeProcess.Start(database.ConnectionString, key, environment);
+        Assert.That(await second.WaitHealthyAsync(), Is.True, "dialer serve starts again");
+        var (exitCode, output, errors) = await second.StopAsync();
+        Assert.That(exitCode, Is.Zero, errors);
+        Assert.That(output, Does.Contain("Dialer.Edge.Tls[2603]").And.Contain(Warning), "logged at start, with its event id");
+        Assert.That(output.Split(Warning).Length - 1, Is.EqualTo(1), "once, not at every snapshot reload");
+    }
 }

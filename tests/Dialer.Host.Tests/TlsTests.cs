@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
+using Dapper;
 using Dialer.Sip.Transport;
 using Dialer.Testing;
 using NUnit.Framework;
@@ -195,6 +196,29 @@ public sealed class TlsTests
     }
 
     [Test]
+    public async Task TlsTrunk_WithSkipVerify_IsProbedUp_AndCarriesACall_DespiteAnUntrustedCertificate()
+    {
+        var (tlsPort, udpPort, carrierPort) = (LoopbackPorts.Free(), LoopbackPorts.Free(), LoopbackPorts.Free());
+        await using var kamailio = await StartKamailioAsync(tlsPort, udpPort, carrierPort);
+        // No caFile and no serverName: the system store does not know the test CA and 127.0.0.1 is not carrier.test, yet skipVerify accepts it.
+        await CreateAsync("/api/trunks", $$"""
+            {"name":"kamailio-skip","channelCap":2,"dialPrefix":"83","tls":{"skipVerify":true},
+             "probe":{"intervalSeconds":1,"timeoutMs":800,"failThreshold":1,"recoverThreshold":1},
+             "servers":[{"host":"127.0.0.1","port":{{tlsPort}},"transport":"tls"}]}
+            """);
+        var state = await Eventually.ReadAsync(() => ServerStateAsync("kamailio-skip"), s => s == "up", TimeSpan.FromSeconds(20));
+        Assert.That(state, Is.EqualTo("up"), "the probe's handshake skipped the check: " + kamailio.Log);
+
+        var scenario = SippScenario.Load("carrier-behind-proxy", ("contact", $"sip:carrier@127.0.0.1:{Port(tlsPort)};transport=tls"));
+        await using var carrier = SippProcess.Start(scenario, ["-i", "127.0.0.1", "-p", Port(carrierPort), "-t", "u1", "-m", "1", "-trace_logs"]);
+        Assert.That(await LoopbackPorts.WaitUdpBoundAsync(carrierPort), Is.True, "the SIPp carrier listens");
+        var dialer = await SippPhone.RunAsync("dialer-call", _server.SipPort(), new SippPhone.Values { Extension = "835550100" });
+        var carrierOutput = await carrier.StopAsync();
+        Assert.That(dialer.ExitCode, Is.Zero, dialer.Output + carrierOutput + kamailio.Log);
+        Assert.That(kamailio.Log, Does.Contain($"CARRIER INVITE over tls ruri=sip:5550100@127.0.0.1:{Port(tlsPort)};transport=tls"), "the call went over TLS");
+    }
+
+    [Test]
     public async Task TlsPhone_RegistersWithDigest_AndReceivesACallOnTheSameConnection()
     {
         var extension = "7" + Random.Shared.Next(100_000, 999_999).ToString(CultureInfo.InvariantCulture);
@@ -218,5 +242,33 @@ public sealed class TlsTests
         var result = await call;
         Assert.That(result.ExitCode, Is.Zero, result.Output);
         Assert.That(SipText.Header(ack, "Call-ID"), Is.EqualTo(SipText.Header(invite, "Call-ID")));
+    }
+
+    [Test]
+    public async Task TlsPhone_ConnectionClosed_RemovesItsBinding_AndCallsToItGet480()
+    {
+        var extension = "7" + Random.Shared.Next(100_000, 999_999).ToString(CultureInfo.InvariantCulture);
+        await CreateAsync("/api/phones", $$"""{"extension":"{{extension}}","password":"tls-phone-secret"}""");
+        var phone = await TlsPhone.ConnectAsync(_server.SipPort(SipProtocol.Tls), "edge.test", _pki.Ca);
+        await using (phone)
+        {
+            Assert.That(await phone.RegisterAsync(extension, "tls-phone-secret", "test.example"), Does.StartWith("SIP/2.0 200 OK"));
+            await _server.Edge.FlushBindingsAsync(TimeSpan.FromSeconds(5));
+            Assert.That(await StoredBindingsAsync(extension), Is.EqualTo(1), "the binding was written behind");
+        }
+        var left = await Eventually.ReadAsync(async () => (await BindingsAsync(extension)).GetArrayLength(), n => n == 0);
+        Assert.That(left, Is.Zero, "the binding went with its TLS connection, long before its 600 s expiry");
+        await _server.Edge.FlushBindingsAsync(TimeSpan.FromSeconds(5));
+        Assert.That(await StoredBindingsAsync(extension), Is.Zero, "and its removal was written behind");
+        Assert.That(await SipProbe.InviteFinalAsync(_server.SipPort(), extension), Does.StartWith("SIP/2.0 480 "), "as for an unregistered extension");
+    }
+
+    private async Task<JsonElement> BindingsAsync(string extension) =>
+        await (await _admin.GetAsync(new Uri($"/api/registrations?extension={extension}", UriKind.Relative))).JsonAsync();
+
+    private async Task<int> StoredBindingsAsync(string extension)
+    {
+        await using var connection = await _server.Database!.Database.OpenAsync(CancellationToken.None);
+        return await connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM registrations WHERE extension = @extension", new { extension });
     }
 }

@@ -35,13 +35,15 @@ public sealed class Baresip : IAsyncDisposable
 
     /// <param name="account">The accounts line, e.g. "&lt;sip:2001@127.0.0.1:5060;transport=tcp&gt;;auth_pass=secret".</param>
     /// <param name="listenIp">The loopback address baresip binds (its SIP port is free on it).</param>
-    public static Baresip Start(string account, string listenIp = "127.0.0.7")
+    /// <param name="config">More lines of its config file (e.g. "sip_cafile /path/ca.pem").</param>
+    public static Baresip Start(string account, string listenIp = "127.0.0.7", params string[] config)
     {
         ArgumentNullException.ThrowIfNull(account);
         var directory = Directory.CreateTempSubdirectory("baresip-").FullName;
         var sipPort = LoopbackPorts.Free();
         var controlPort = LoopbackPorts.Free();
-        File.WriteAllText(Path.Combine(directory, "config"), string.Join('\n',
+        string[] lines =
+        [
             "poll_method epoll",
             $"sip_listen {listenIp}:{sipPort.ToString(CultureInfo.InvariantCulture)}",
             "audio_player aufile,/dev/null",
@@ -60,7 +62,10 @@ public sealed class Baresip : IAsyncDisposable
             "module_app menu.so",
             "module_app ctrl_tcp.so",
             $"ctrl_tcp_listen 127.0.0.1:{controlPort.ToString(CultureInfo.InvariantCulture)}",
-            ""));
+            .. config,
+            "",
+        ];
+        File.WriteAllText(Path.Combine(directory, "config"), string.Join('\n', lines));
         File.WriteAllText(Path.Combine(directory, "accounts"), account + "\n");
         var start = new ProcessStartInfo("baresip")
         {

@@ -98,6 +98,30 @@ public sealed class LocationService : IDisposable
         }
     }
 
+    /// <summary>
+    /// Removes every binding registered over one connection (its protocol and the phone's address and port), through
+    /// <see cref="Update{T}"/> so the removal is written behind like any other; returns what was removed.
+    /// </summary>
+    public IReadOnlyList<Binding> RemoveFlow(string protocol, System.Net.IPEndPoint source)
+    {
+        var removed = new List<Binding>();
+        foreach (var (extension, list) in _bindings)
+        {
+            if (list.Any(b => IsFlow(b, protocol, source)))
+            {
+                removed.AddRange(Update(extension, live =>
+                {
+                    var gone = live.Where(b => IsFlow(b, protocol, source)).ToList();
+                    return (live.Where(b => !IsFlow(b, protocol, source)).ToList(), gone);
+                }));
+            }
+        }
+        return removed;
+    }
+
+    private static bool IsFlow(Binding binding, string protocol, System.Net.IPEndPoint source) =>
+        binding.Protocol == protocol && binding.Source.Equals(source);
+
     /// <summary>Bindings reloaded from the database at start.</summary>
     public void Restore(IEnumerable<Binding> bindings)
     {

@@ -124,6 +124,9 @@ public sealed class EdgeOptions
     /// <summary>Unanswered keepalives in a row after which such a binding is removed.</summary>
     public int NatPingMisses { get; set; } = 3;
 
+    /// <summary>Bindings registered over a TCP or TLS connection are removed when that connection closes.</summary>
+    public bool DropBindingsOnLostConnection { get; set; } = true;
+
     /// <summary>Server transactions at most; a new request beyond it gets a stateless 503.</summary>
     public int MaxTransactions { get; set; } = 1_000_000;
 

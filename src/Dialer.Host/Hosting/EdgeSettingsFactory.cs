@@ -102,6 +102,7 @@ public static class EdgeSettingsFactory
             Flood = Flood(edge.Flood, failures),
             NatPingInterval = TimeSpan.FromSeconds(Math.Max(0, edge.NatPingSeconds)),
             NatPingMisses = Math.Max(1, edge.NatPingMisses),
+            DropBindingsOnLostConnection = edge.DropBindingsOnLostConnection,
             MaxDialogs = Math.Max(1, edge.MaxDialogs),
             DialogKey = DialogKey(options, failures),
             // Reported once, by the options validator.

@@ -11,7 +11,7 @@ public enum DnsOrder
 {
     /// <summary>"rfc3263": SRV for the transport when no port is given, else A/AAAA (RFC 3263 §4.2).</summary>
     Rfc3263,
-    /// <summary>"a-first": the name's A/AAAA first, then SRV of the name for the transport, then _sip._udp SRV.</summary>
+    /// <summary>"a-first": the name's A/AAAA first, then SRV of the name for the transport, then _sip._udp SRV (not for TLS).</summary>
     AFirst,
 }
 

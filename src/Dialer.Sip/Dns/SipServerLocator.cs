@@ -48,7 +48,8 @@ public sealed class SipServerLocator(IDnsResolver dns, Func<int, int>? random = 
     /// <summary>
     /// The order of Polycom's "A record first" (and of several carriers' guides): the name's own addresses, then the
     /// SRV targets of the name for the transport, then those of _sip._udp. Lookups that fail are skipped as long as
-    /// another one gives an address; duplicates keep their first place.
+    /// another one gives an address; duplicates keep their first place. Over TLS there is no _sip._udp step: RFC 3263
+    /// §4.2 locates TLS by _sips._tcp only, and a UDP target's port does not speak TLS.
     /// </summary>
     private async Task<IReadOnlyList<SipEndpoint>> AddressFirstAsync(string host, int port, SipProtocol protocol, CancellationToken cancellationToken)
     {
@@ -62,7 +63,8 @@ public sealed class SipServerLocator(IDnsResolver dns, Func<int, int>? random = 
         {
             failure = error;
         }
-        foreach (var service in new[] { Service(protocol), "_sip._udp." }.Distinct())
+        string[] services = protocol == SipProtocol.Tls ? [Service(protocol)] : [Service(protocol), "_sip._udp."];
+        foreach (var service in services.Distinct())
         {
             try
             {

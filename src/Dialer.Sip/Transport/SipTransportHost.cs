@@ -47,6 +47,13 @@ public sealed partial class SipTransportHost : ISipSender, IAsyncDisposable
 
     public int ConnectionCount => _connections.Count;
 
+    /// <summary>
+    /// A TCP or TLS connection closed (by the peer, an error, or one of our timeouts) and no newer connection to the same
+    /// peer replaced it, so nothing can be sent to that endpoint any more without a new connect. Not raised for the
+    /// connections closed when the host itself stops. Runs on the connection's task; keep it short.
+    /// </summary>
+    public event Action<SipEndpoint>? ConnectionClosed;
+
     public void Start(IEnumerable<SipListenAddress> addresses)
     {
         ArgumentNullException.ThrowIfNull(addresses);
@@ -156,9 +163,13 @@ public sealed partial class SipTransportHost : ISipSender, IAsyncDisposable
         _connections[connection.Endpoint] = connection;
         connection.Start(closed =>
         {
-            _connections.TryRemove(new KeyValuePair<SipEndpoint, TcpConnection>(closed.Endpoint, closed));
+            var wasCurrent = _connections.TryRemove(new KeyValuePair<SipEndpoint, TcpConnection>(closed.Endpoint, closed));
             Interlocked.Decrement(ref _open);
             Release(closed.Remote.Address);
+            if (wasCurrent && !_stop.IsCancellationRequested)
+            {
+                ConnectionClosed?.Invoke(closed.Endpoint);
+            }
         });
         return connection;
     }
@@ -182,6 +193,8 @@ public sealed partial class SipTransportHost : ISipSender, IAsyncDisposable
         foreach (var connection in _connections.Values)
         {
             await connection.DisposeAsync();
+            // Its receive loop has ended too, so nothing of this host runs after DisposeAsync returns.
+            await connection.Completion;
         }
         foreach (var channel in _udp)
         {

@@ -53,6 +53,32 @@ public sealed class DnsTests
     }
 
     [Test]
+    public async Task TlsTransport_AsksTheSipsTcpService_InPriorityOrder()
+    {
+        AddSipsTargets();
+        var endpoints = await new SipServerLocator(_client).LocateAsync("carrier.test", null, SipProtocol.Tls);
+        Assert.That(endpoints.Select(e => e.ToString()), Is.EqualTo(new[] { "tls:192.0.2.2:5061", "tls:192.0.2.3:5063" }),
+            "RFC 3263 §4.2: _sips._tcp for TLS (never _sip._udp or _sip._tcp), priority 10 before 20");
+    }
+
+    [Test]
+    public async Task AddressFirst_OverTls_TriesTheNameThenSipsTcp_AndNeverUdpTargets()
+    {
+        AddSipsTargets();
+        _server.AddA("carrier.test", "198.51.100.1");
+        var tls = await new SipServerLocator(_client, _ => 0).LocateAsync("carrier.test", null, SipProtocol.Tls, LocateOrder.AddressFirst);
+        Assert.That(tls.Select(e => e.ToString()), Is.EqualTo(new[] { "tls:198.51.100.1:5061", "tls:192.0.2.2:5061", "tls:192.0.2.3:5063" }),
+            "a _sip._udp target's port (5070-5072 here) speaks UDP, not TLS");
+    }
+
+    /// <summary>_sips._tcp targets, the lower priority written first so that the answer's order is not the records' order.</summary>
+    private void AddSipsTargets()
+    {
+        _server.AddSrv("_sips._tcp.carrier.test", 20, 0, 5063, "c.carrier.test");
+        _server.AddSrv("_sips._tcp.carrier.test", 10, 0, 5061, "b.carrier.test");
+    }
+
+    [Test]
     public async Task NameWithPort_SkipsSrv_AndNoSrvFallsBackToAOnPort5060()
     {
         var locator = new SipServerLocator(_client);

@@ -66,6 +66,25 @@ public sealed class TcpLimitTests
     }
 
     [Test]
+    public async Task ConnectionClosed_IsReportedWithThePeersEndpoint_ButNotWhenTheHostStops()
+    {
+        var (host, listen) = await HostAsync(new SipTransportOptions());
+        var closed = new List<SipEndpoint>();
+        host.ConnectionClosed += endpoint => { lock (closed) { closed.Add(endpoint); } };
+        using var leaving = await ConnectAsync(listen);
+        using var staying = await ConnectAsync(listen);
+        Assert.That(await Eventually.TrueAsync(() => Task.FromResult(host.ConnectionCount == 2)), Is.True);
+        var gone = new SipEndpoint(SipProtocol.Tcp, (IPEndPoint)leaving.LocalEndPoint!);
+        leaving.Close();
+        Assert.That(await Eventually.TrueAsync(() => { lock (closed) { return Task.FromResult(closed.Count == 1); } }), Is.True);
+        await host.DisposeAsync();
+        lock (closed)
+        {
+            Assert.That(closed, Is.EqualTo(new[] { gone }), "the phone's connection, once; the one the stopping host closed is not reported");
+        }
+    }
+
+    [Test]
     public async Task IdleConnection_IsClosedOnTheClock()
     {
         var clock = new ManualTimeProvider();
