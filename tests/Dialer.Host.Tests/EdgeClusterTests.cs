@@ -51,11 +51,12 @@ public sealed class EdgeClusterTests
         return carrier;
     }
 
-    private static async Task<Sipp.Result> DialAsync(ServeProcess node, string number, int calls, int rate, int holdMs, TimeSpan within)
+    private static async Task<Sipp.Result> DialAsync(ServeProcess node, string number, int calls, int rate, int holdMs, TimeSpan within,
+        string campaign = "none")
     {
         var scenario = Path.Combine(Path.GetTempPath(), $"dialer-load-{Guid.NewGuid():N}.xml");
         await File.WriteAllTextAsync(scenario, SippScenario.Load("dialer-load", ("extension", number),
-            ("hold", holdMs.ToString(CultureInfo.InvariantCulture)), ("campaign", "none")));
+            ("hold", holdMs.ToString(CultureInfo.InvariantCulture)), ("campaign", campaign)));
         try
         {
             return await Sipp.RunAsync(["-sf", scenario, "-i", "127.0.0.1", "-p", LoopbackPorts.Free().ToString(CultureInfo.InvariantCulture), "-t", "u1",
@@ -114,6 +115,41 @@ public sealed class EdgeClusterTests
         }
         while (grants.Any(g => g.Grant.Granted > 0) && DateTime.UtcNow < deadline);
         Assert.That(grants.Select(g => $"{g.Node} {g.Grant.Granted}/{g.Grant.InUse}"), Is.All.EndsWith(" 0/0"), "idle nodes hold no channels");
+    }
+
+    [Test]
+    public async Task CampaignWithMaximumLimit_NeverPassesItAcrossBothNodes()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        var key = Convert.ToBase64String(TestKeys.NewKey());
+        var (a, b) = await StartAsync(database, key);
+        await using var stopA = a;
+        await using var stopB = b;
+        var port = LoopbackPorts.Free();
+        await using var carrier = await CarrierAsync(port);
+        await CreateTrunkAsync(a, cap: 12, port, "63");
+        using (var admin = a.Client())
+        {
+            Assert.That((await admin.PostJsonAsync("/api/campaigns",
+                """{"name":"strict","allocations":[{"trunk":"shared","reserved":4,"restriction":"MAXIMUM_LIMIT"}]}""")).StatusCode,
+                Is.EqualTo(HttpStatusCode.Created));
+        }
+        await Task.Delay(1000); // both nodes have the campaign
+
+        // The strict campaign is dialled through both nodes at once, far past its 4 (the trunk itself has room for 12).
+        await Task.WhenAll(
+            DialAsync(a, "635550001", calls: 40, rate: 10, holdMs: 1500, TimeSpan.FromSeconds(40), campaign: "strict"),
+            DialAsync(b, "635550002", calls: 40, rate: 10, holdMs: 1500, TimeSpan.FromSeconds(40), campaign: "strict"));
+        await Task.Delay(500);
+        var (peak, calls, open) = CarrierLog.Concurrency(carrier.LogLines());
+        var (onA, onB) = (await ChannelsAsync(a), await ChannelsAsync(b));
+        static long Refused(System.Text.Json.JsonElement node) => node.GetProperty("rejected").GetProperty("allocation").GetInt64();
+        Assert.Multiple(() =>
+        {
+            Assert.That(peak, Is.InRange(3, 4), "MAXIMUM_LIMIT 4 held across both nodes, and was used");
+            Assert.That(open, Is.Zero);
+            Assert.That(Refused(onA) + Refused(onB), Is.EqualTo(80 - calls), "every call not carried was refused for the allocation");
+        });
     }
 
     [Test]
