@@ -146,20 +146,7 @@ public sealed partial class SharedObservations : IHealthObservations, IHostedSer
             t => LogPassiveFailed(_logger, key.ToString(), t.Exception?.GetBaseException().Message ?? ""),
             CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
 
-    private async Task PullLoopAsync(CancellationToken cancellationToken)
-    {
-        using var timer = new PeriodicTimer(_settings.ShareInterval, _time);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(cancellationToken))
-            {
-                await PullAsync(cancellationToken);
-            }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-        }
-    }
+    private Task PullLoopAsync(CancellationToken cancellationToken) => Dialer.Sip.Timing.Periodic.RunAsync(_settings.ShareInterval, _time, PullAsync, cancellationToken);
 
     /// <summary>Stops reading; safe to call more than once.</summary>
     public async ValueTask DisposeAsync()

@@ -38,20 +38,7 @@ public sealed partial class LocationSync(BindingStore store, LocationService loc
         }
     }
 
-    public async Task RunAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(interval, time);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                await PullAsync(stoppingToken);
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-    }
+    public Task RunAsync(CancellationToken stoppingToken) => Dialer.Sip.Timing.Periodic.RunAsync(interval, time, PullAsync, stoppingToken);
 
     [LoggerMessage(EventId = 2011, Level = LogLevel.Warning, Message = "Bindings of the other nodes cannot be read ({Reason}): phones registered elsewhere may be unreachable here until the database answers")]
     private static partial void LogFailing(ILogger logger, string reason);

@@ -100,20 +100,7 @@ public sealed partial class ClusterLeases(LeaseStore store, ChannelLedger ledger
         }
     }
 
-    public async Task RunAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(settings.Heartbeat, time);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                await BeatAsync(stoppingToken);
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-    }
+    public Task RunAsync(CancellationToken stoppingToken) => Dialer.Sip.Timing.Periodic.RunAsync(settings.Heartbeat, time, BeatAsync, stoppingToken);
 
     public void Dispose() => _gate.Dispose();
 
