@@ -123,7 +123,7 @@ public sealed partial class TrunkCalls
     /// grow (one database transaction; at most twice: the campaign's reserved channels, then the unreserved ones) and is
     /// asked again; a grant nearly used up grows in the background.
     /// </summary>
-    private async Task<(RejectCause? Cause, ChannelLease? Lease)> AdmitAsync(TrunkChannels channels, Trunk trunk, IEnumerable<Campaign> campaigns, string? campaign)
+    private async ValueTask<(RejectCause? Cause, ChannelLease? Lease)> AdmitAsync(TrunkChannels channels, Trunk trunk, IEnumerable<Campaign> campaigns, string? campaign)
     {
         var grown = GrantsGrown.None;
         while (true)
