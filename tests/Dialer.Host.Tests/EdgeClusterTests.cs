@@ -26,12 +26,54 @@ public sealed class EdgeClusterTests
         ["Dialer__Edge__SnapshotPollMs"] = "200",
     };
 
-    private static async Task<(ServeProcess A, ServeProcess B)> StartAsync(TestDatabase database, string key, string orphanHoldSeconds = "600")
+    /// <summary>A MariaDB, two clustered nodes on it with one secrets key, and a SIPp carrier logging its calls.</summary>
+    private sealed class Cluster : IAsyncDisposable
     {
-        var a = ServeProcess.Start(database.ConnectionString, key, Node("node-a", orphanHoldSeconds));
-        var b = ServeProcess.Start(database.ConnectionString, key, Node("node-b", orphanHoldSeconds));
-        Assert.That(await a.WaitHealthyAsync() && await b.WaitHealthyAsync(), Is.True, "both nodes serve");
-        return (a, b);
+        private Cluster(TestDatabase database, ServeProcess a, ServeProcess b, SippProcess carrier, int carrierPort)
+        {
+            Database = database;
+            A = a;
+            B = b;
+            Carrier = carrier;
+            CarrierPort = carrierPort;
+        }
+
+        public TestDatabase Database { get; }
+        public ServeProcess A { get; }
+        public ServeProcess B { get; }
+        public SippProcess Carrier { get; }
+        public int CarrierPort { get; }
+
+        public static async Task<Cluster> StartAsync(string orphanHoldSeconds = "600")
+        {
+            var database = await TestDatabase.CreateAsync();
+            var key = Convert.ToBase64String(TestKeys.NewKey());
+            var a = ServeProcess.Start(database.ConnectionString, key, Node("node-a", orphanHoldSeconds));
+            var b = ServeProcess.Start(database.ConnectionString, key, Node("node-b", orphanHoldSeconds));
+            var port = LoopbackPorts.Free();
+            var carrier = SippProcess.Start(SippScenario.Load("carrier-answer"),
+                ["-i", "127.0.0.1", "-p", port.ToString(CultureInfo.InvariantCulture), "-t", "u1", "-trace_logs"]);
+            var cluster = new Cluster(database, a, b, carrier, port);
+            try
+            {
+                Assert.That(await a.WaitHealthyAsync() && await b.WaitHealthyAsync(), Is.True, "both nodes serve");
+                Assert.That(await LoopbackPorts.WaitUdpBoundAsync(port), Is.True, "the carrier listens");
+                return cluster;
+            }
+            catch
+            {
+                await cluster.DisposeAsync();
+                throw;
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Carrier.DisposeAsync();
+            await A.DisposeAsync();
+            await B.DisposeAsync();
+            await Database.DisposeAsync();
+        }
     }
 
     private static async Task CreateTrunkAsync(ServeProcess node, int cap, int carrierPort, string prefix)
@@ -44,30 +86,8 @@ public sealed class EdgeClusterTests
         await Task.Delay(1000); // both nodes' snapshots (polled every 200 ms) have the trunk
     }
 
-    private static async Task<SippProcess> CarrierAsync(int port, string scenario = "carrier-answer")
-    {
-        var carrier = SippProcess.Start(SippScenario.Load(scenario), ["-i", "127.0.0.1", "-p", port.ToString(CultureInfo.InvariantCulture), "-t", "u1", "-trace_logs"]);
-        Assert.That(await LoopbackPorts.WaitUdpBoundAsync(port), Is.True, "the carrier listens");
-        return carrier;
-    }
-
-    private static async Task<Sipp.Result> DialAsync(ServeProcess node, string number, int calls, int rate, int holdMs, TimeSpan within,
-        string campaign = "none")
-    {
-        var scenario = Path.Combine(Path.GetTempPath(), $"dialer-load-{Guid.NewGuid():N}.xml");
-        await File.WriteAllTextAsync(scenario, SippScenario.Load("dialer-load", ("extension", number),
-            ("hold", holdMs.ToString(CultureInfo.InvariantCulture)), ("campaign", campaign)));
-        try
-        {
-            return await Sipp.RunAsync(["-sf", scenario, "-i", "127.0.0.1", "-p", LoopbackPorts.Free().ToString(CultureInfo.InvariantCulture), "-t", "u1",
-                "-m", calls.ToString(CultureInfo.InvariantCulture), "-r", rate.ToString(CultureInfo.InvariantCulture), "-l", "500",
-                $"127.0.0.1:{node.SipPort}"], within);
-        }
-        finally
-        {
-            File.Delete(scenario);
-        }
-    }
+    private static Task<Sipp.Result> DialAsync(ServeProcess node, string number, int calls, int rate, int holdMs, TimeSpan within,
+        string campaign = "none") => DialerLoad.RunAsync(node.SipPort, number, calls, rate, holdMs, campaign, within);
 
     private static async Task<System.Text.Json.JsonElement> ChannelsAsync(ServeProcess node)
     {
@@ -79,13 +99,8 @@ public sealed class EdgeClusterTests
     [Test]
     public async Task TwoNodes_TwiceTheCapOffered_TheCarrierNeverSeesMoreThanTheCap()
     {
-        await using var database = await TestDatabase.CreateAsync();
-        var key = Convert.ToBase64String(TestKeys.NewKey());
-        var (a, b) = await StartAsync(database, key);
-        await using var stopA = a;
-        await using var stopB = b;
-        var port = LoopbackPorts.Free();
-        await using var carrier = await CarrierAsync(port);
+        await using var cluster = await Cluster.StartAsync();
+        var (a, b, carrier, port) = (cluster.A, cluster.B, cluster.Carrier, cluster.CarrierPort);
         await CreateTrunkAsync(a, cap: 20, port, "61");
 
         // 2 x 20 calls per second held 2 s, one dialer per node: each node alone would fill the cap.
@@ -105,7 +120,7 @@ public sealed class EdgeClusterTests
             Assert.That(onA.GetProperty("inUse").GetInt32() + onB.GetProperty("inUse").GetInt32(), Is.Zero, "no channel left charged");
         });
         // Once idle, the nodes give their grants back at the next heartbeats.
-        var store = new LeaseStore(database.Database, "observer", new LeasePolicy(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(600)));
+        var store = new LeaseStore(cluster.Database.Database, "observer", new LeasePolicy(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(600)));
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
         IReadOnlyList<(string Node, LeaseGrant Grant, bool Alive)> grants;
         do
@@ -120,13 +135,8 @@ public sealed class EdgeClusterTests
     [Test]
     public async Task CampaignWithMaximumLimit_NeverPassesItAcrossBothNodes()
     {
-        await using var database = await TestDatabase.CreateAsync();
-        var key = Convert.ToBase64String(TestKeys.NewKey());
-        var (a, b) = await StartAsync(database, key);
-        await using var stopA = a;
-        await using var stopB = b;
-        var port = LoopbackPorts.Free();
-        await using var carrier = await CarrierAsync(port);
+        await using var cluster = await Cluster.StartAsync();
+        var (a, b, carrier, port) = (cluster.A, cluster.B, cluster.Carrier, cluster.CarrierPort);
         await CreateTrunkAsync(a, cap: 12, port, "63");
         using (var admin = a.Client())
         {
@@ -155,19 +165,15 @@ public sealed class EdgeClusterTests
     [Test]
     public async Task DeadNode_ItsIdleChannelsReturnAtOnce_ItsCallsStayChargedForTheOrphanHold()
     {
-        await using var database = await TestDatabase.CreateAsync();
-        var key = Convert.ToBase64String(TestKeys.NewKey());
-        var (a, b) = await StartAsync(database, key, orphanHoldSeconds: "8");
-        await using var stopB = b;
-        var port = LoopbackPorts.Free();
-        await using var carrier = await CarrierAsync(port);
+        await using var cluster = await Cluster.StartAsync(orphanHoldSeconds: "8");
+        var (a, b, carrier, port) = (cluster.A, cluster.B, cluster.Carrier, cluster.CarrierPort);
         await CreateTrunkAsync(a, cap: 10, port, "62");
 
         // Node A carries 8 calls, 4 of them short: its grant grows to 8, then shrinks back to the 4 long calls at an idle
         // heartbeat. Then it dies without a word.
         var longCalls = DialAsync(a, "625550001", calls: 4, rate: 10, holdMs: 18_000, TimeSpan.FromSeconds(25));
         await DialAsync(a, "625550009", calls: 4, rate: 10, holdMs: 500, TimeSpan.FromSeconds(10));
-        var store = new LeaseStore(database.Database, "observer", new LeasePolicy(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(8)));
+        var store = new LeaseStore(cluster.Database.Database, "observer", new LeasePolicy(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(8)));
         Assert.That(await Eventually.TrueAsync(async () => (await store.AllAsync()).Any(g => g.Node == "node-a" && g.Grant is { Granted: 4, InUse: 4 }),
             TimeSpan.FromSeconds(10)), Is.True, "node A holds its 4 calls and gave the rest back");
         Assert.That(CarrierLog.Concurrency(carrier.LogLines()).Calls, Is.EqualTo(8));
@@ -194,11 +200,8 @@ public sealed class EdgeClusterTests
     [Test]
     public async Task PhoneRegisteredAtOneNode_IsCalledThroughTheOther_WithinASecond()
     {
-        await using var database = await TestDatabase.CreateAsync();
-        var key = Convert.ToBase64String(TestKeys.NewKey());
-        var (a, b) = await StartAsync(database, key);
-        await using var stopA = a;
-        await using var stopB = b;
+        await using var cluster = await Cluster.StartAsync();
+        var (a, b) = (cluster.A, cluster.B);
         using var admin = a.Client();
         var extension = Random.Shared.Next(30_000_000, 39_999_999).ToString(CultureInfo.InvariantCulture);
         Assert.That((await admin.PostJsonAsync("/api/phones", $$"""{"extension":"{{extension}}","password":"cluster-password"}""")).StatusCode,

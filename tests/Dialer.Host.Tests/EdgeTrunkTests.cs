@@ -44,22 +44,8 @@ public sealed class EdgeTrunkTests
         await _server.WaitForPeersAsync();
     }
 
-    private async Task<Sipp.Result> DialAsync(string number, int calls, int rate, int holdMs, string campaign = "none")
-    {
-        var scenario = Path.Combine(Path.GetTempPath(), $"dialer-load-{Guid.NewGuid():N}.xml");
-        await File.WriteAllTextAsync(scenario, SippScenario.Load("dialer-load", ("extension", number),
-            ("hold", holdMs.ToString(CultureInfo.InvariantCulture)), ("campaign", campaign)));
-        try
-        {
-            return await Sipp.RunAsync(["-sf", scenario, "-i", "127.0.0.1", "-p", LoopbackPorts.Free().ToString(CultureInfo.InvariantCulture), "-t", "u1",
-                "-m", calls.ToString(CultureInfo.InvariantCulture), "-r", rate.ToString(CultureInfo.InvariantCulture), "-l", "500",
-                $"127.0.0.1:{_server.SipPort()}"], TimeSpan.FromSeconds(60));
-        }
-        finally
-        {
-            File.Delete(scenario);
-        }
-    }
+    private Task<Sipp.Result> DialAsync(string number, int calls, int rate, int holdMs, string campaign = "none") =>
+        DialerLoad.RunAsync(_server.SipPort(), number, calls, rate, holdMs, campaign);
 
     private async Task<System.Text.Json.JsonElement> ChannelsAsync(string trunk)
     {
