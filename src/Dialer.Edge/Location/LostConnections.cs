@@ -15,7 +15,9 @@ public sealed partial class LostConnections(LocationService location, ILogger<Lo
     /// <summary>A connection closed (<see cref="SipTransportHost.ConnectionClosed"/>): its bindings go.</summary>
     public void Closed(SipEndpoint connection)
     {
-        if (!connection.IsReliable)
+        // Most closed connections are not phones' (probes, carriers, strangers opening and closing sockets): one set
+        // lookup sends them away before anything walks the bindings.
+        if (!connection.IsReliable || !location.HasSource(connection.Address.Address))
         {
             return;
         }
