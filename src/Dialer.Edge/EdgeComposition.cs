@@ -39,6 +39,12 @@ public sealed record EdgeParts(
 
     /// <summary>This node's channel grants when it is one of several edges; null when it is alone.</summary>
     public ClusterLeases? Leases { get; init; }
+
+    /// <summary>The other nodes' dialogs and listen addresses when it is one of several edges; null when it is alone.</summary>
+    public ClusterDialogs? ClusterDialogs { get; init; }
+
+    /// <summary>The other nodes' listen addresses (Routes naming them are ours to check); null when it is alone.</summary>
+    public ClusterRoutes? ClusterRoutes { get; init; }
 }
 
 /// <summary>
@@ -55,7 +61,7 @@ public static class EdgeComposition
     {
         ArgumentNullException.ThrowIfNull(parts);
         var (settings, sender, time, loggers) = (parts.Settings, parts.Sender, parts.Time, parts.Loggers);
-        var addresses = new EdgeAddresses(settings, parts.Bound);
+        var addresses = new EdgeAddresses(settings, parts.Bound, parts.ClusterRoutes);
         var context = new TransactionContext(sender, time, SipTimers.Default)
         {
             ForceRport = settings.ForceRport,
@@ -76,8 +82,12 @@ public static class EdgeComposition
         var extensionCalls = new ExtensionCalls(settings, parts.Location, clients, forwarder, parts.Dialogs, time);
         parts.Dialogs.Changed += trunkCalls.Forget;
         parts.Dialogs.Changed += extensionCalls.Forget;
-        var handlers = new EdgeHandlers(registrar, trunkCalls, extensionCalls, new InDialogRelay(clients, forwarder, parts.Dialogs, sender), gate);
-        var core = new EdgeCore(handlers, new DialogGuard(addresses, parts.Dialogs), parts.Dialogs, new CallerClassifier(settings, parts.Peers, parts.Location),
+        var inDialog = new InDialogRelay(clients, forwarder, parts.Dialogs, sender);
+        var handlers = new EdgeHandlers(registrar, trunkCalls, extensionCalls, inDialog, gate)
+        {
+            Elsewhere = parts.ClusterDialogs is { } cluster ? new ElsewhereRelay(cluster, inDialog) : null,
+        };
+        var core = new EdgeCore(handlers, new DialogGuard(addresses, parts.Dialogs, clustered: parts.ClusterDialogs is not null), parts.Dialogs, new CallerClassifier(settings, parts.Peers, parts.Location),
             new StatelessResponder(sender, settings.ForceRport), parts.Peers, addresses,
             new RefusalLog(time, loggers.CreateLogger<RefusalLog>(), RefusalLogInterval), loggers.CreateLogger<EdgeCore>());
         var hangup = new DialogHangup(clients, addresses, parts.Dialogs, loggers.CreateLogger<DialogHangup>());

@@ -70,6 +70,11 @@ public sealed partial class EdgeService : IAsyncDisposable
         var callers = new CallerClassifier(settings, peers, Location);
         Flood = new FloodGuard(settings.Flood, callers.IsConfigured, _time, loggers.CreateLogger<FloodGuard>());
         _dialogStore = new DialogStore(database, settings.Cluster.Enabled ? settings.Cluster.NodeId : "");
+        if (settings.Cluster.Enabled)
+        {
+            _clusterRoutes = new ClusterRoutes();
+            _clusterDialogs = new ClusterDialogs(_dialogStore, Dialogs, _clusterRoutes, peers, settings.Cluster, _time, loggers.CreateLogger<ClusterDialogs>());
+        }
         _dialogWriter = new DialogWriter(_dialogStore, _time, loggers.CreateLogger<DialogWriter>());
         Dialogs.Changed += _dialogWriter.Changed;
         _sipMetrics = new SipMetrics(meters);
@@ -98,6 +103,8 @@ public sealed partial class EdgeService : IAsyncDisposable
     private readonly DialogWriter _dialogWriter;
 
     private readonly LocationSync? _locationSync;
+    private readonly ClusterRoutes? _clusterRoutes;
+    private readonly ClusterDialogs? _clusterDialogs;
 
     /// <summary>This node's channel grants when it is one of several edges (Dialer:Cluster); null alone.</summary>
     public ClusterLeases? Leases { get; }
@@ -152,6 +159,8 @@ public sealed partial class EdgeService : IAsyncDisposable
             Metrics = Metrics,
             TlsPeers = _transport.TlsPeers,
             Leases = Leases,
+            ClusterDialogs = _clusterDialogs,
+            ClusterRoutes = _clusterRoutes,
         });
         EdgeTls.WatchUnverified(_peers, tlsLog);
         _loops.Add(Task.Run(() => _refresher.RunAsync(_stop.Token), CancellationToken.None));
@@ -163,6 +172,12 @@ public sealed partial class EdgeService : IAsyncDisposable
         {
             _loops.Add(Task.Run(() => Leases.RunAsync(_stop.Token), CancellationToken.None));
             _loops.Add(Task.Run(() => _locationSync.RunAsync(_stop.Token), CancellationToken.None));
+        }
+        if (_clusterDialogs is not null)
+        {
+            _clusterDialogs.Listening(_transport.Bound);
+            await _clusterDialogs.PollAsync(cancellationToken);
+            _loops.Add(Task.Run(() => _clusterDialogs.RunAsync(_stop.Token), CancellationToken.None));
         }
     }
 

@@ -26,7 +26,10 @@ public sealed class EdgeClusterTests
         ["Dialer__Edge__SnapshotPollMs"] = "200",
     };
 
-    /// <summary>A MariaDB, two clustered nodes on it with one secrets key, and a SIPp carrier logging its calls.</summary>
+    /// <summary>
+    /// A MariaDB, two clustered nodes on it with one secrets key, and a SIPp carrier logging its calls (answering each BYE
+    /// to its Via, so a BYE relayed by the other node is answered to that node).
+    /// </summary>
     private sealed class Cluster : IAsyncDisposable
     {
         private Cluster(TestDatabase database, ServeProcess a, ServeProcess b, SippProcess carrier, int carrierPort)
@@ -51,7 +54,7 @@ public sealed class EdgeClusterTests
             var a = ServeProcess.Start(database.ConnectionString, key, Node("node-a", orphanHoldSeconds));
             var b = ServeProcess.Start(database.ConnectionString, key, Node("node-b", orphanHoldSeconds));
             var port = LoopbackPorts.Free();
-            var carrier = SippProcess.Start(SippScenario.Load("carrier-answer"),
+            var carrier = SippProcess.Start(SippScenario.Load("carrier-answer-via"),
                 ["-i", "127.0.0.1", "-p", port.ToString(CultureInfo.InvariantCulture), "-t", "u1", "-trace_logs"]);
             var cluster = new Cluster(database, a, b, carrier, port);
             try
@@ -198,7 +201,7 @@ public sealed class EdgeClusterTests
     }
 
     [Test]
-    public async Task PhoneRegisteredAtOneNode_IsCalledThroughTheOther_WithinASecond()
+    public async Task PhoneRegisteredAtOneNode_IsCalledThroughTheOther_AndTheByeThroughTheFirst_EndsTheCallOnce()
     {
         await using var cluster = await Cluster.StartAsync();
         var (a, b) = (cluster.A, cluster.B);
@@ -212,12 +215,84 @@ public sealed class EdgeClusterTests
             new SippPhone.Values { Extension = extension, Password = "cluster-password", ContactPort = answering });
         Assert.That(registered.ExitCode, Is.Zero, registered.Output);
 
+        // Within a second node B has the binding. The call goes through B (its Record-Route names B); the dialer's BYE
+        // then goes to A, as if a load balancer had moved it: A relays it to the phone and ends the call for B.
         await Task.Delay(1000);
-        var phone = SippPhone.RunAsync("phone-answer", null, new SippPhone.Values { LocalPort = answering });
+        var phone = SippPhone.RunAsync("phone-answer-via", null, new SippPhone.Values { LocalPort = answering });
         Assert.That(await LoopbackPorts.WaitUdpBoundAsync(answering), Is.True, "the phone listens");
-        var caller = await SippPhone.RunAsync("dialer-call", b.SipPort, new SippPhone.Values { Extension = extension });
-        Assert.That(caller.ExitCode, Is.Zero, "node B rang the phone registered at node A: " + caller.Output);
-        Assert.That((await phone).ExitCode, Is.Zero);
+        var caller = await SippPhone.RunAsync("dialer-call-elsewhere", b.SipPort,
+            new SippPhone.Values { Extension = extension, ByePort = a.SipPort, HoldMs = 1000 });
+        Assert.That(caller.ExitCode, Is.Zero, "node B rang the phone registered at node A, and A answered the BYE: " + caller.Output);
+        Assert.That((await phone).ExitCode, Is.Zero, "the phone got the BYE");
+        Assert.That(await Eventually.TrueAsync(async () => await LiveDialogsAsync(b) == 0, TimeSpan.FromSeconds(3)), Is.True,
+            "node B ended the call it held");
+        Assert.That(await LiveDialogsAsync(a), Is.Zero, "node A keeps nothing of it");
+        var (_, output, _) = await a.StopAsync();
+        Assert.That(System.Text.RegularExpressions.Regex.Count(output, "of node node-b ended through this node"), Is.EqualTo(1), output);
+    }
+
+    [Test]
+    public async Task TrunkCallThroughOneNode_HungUpThroughTheOther_FreesItsChannelOnce()
+    {
+        await using var cluster = await Cluster.StartAsync();
+        var (a, b, carrier, port) = (cluster.A, cluster.B, cluster.Carrier, cluster.CarrierPort);
+        await CreateTrunkAsync(a, cap: 1, port, "64");
+
+        var call = await SippPhone.RunAsync("dialer-call-elsewhere", b.SipPort,
+            new SippPhone.Values { Extension = "645550001", ByePort = a.SipPort, HoldMs = 1000 });
+        Assert.That(call.ExitCode, Is.Zero, "B carried the call, A relayed its BYE to the carrier and the answer back: " + call.Output);
+        Assert.That(await Eventually.TrueAsync(async () => (await ChannelsAsync(b)).GetProperty("inUse").GetInt32() == 0, TimeSpan.FromSeconds(3)),
+            Is.True, "B freed the channel when A told it the call was over");
+
+        // The one channel is free for the next call, on either node, and was freed once: the cap still holds at 1.
+        var next = await DialAsync(b, "645550002", calls: 3, rate: 10, holdMs: 1500, TimeSpan.FromSeconds(20));
+        var (peak, calls, open) = CarrierLog.Concurrency(carrier.LogLines());
+        var (onA, onB) = (await ChannelsAsync(a), await ChannelsAsync(b));
+        Assert.Multiple(() =>
+        {
+            Assert.That(peak, Is.EqualTo(1), "never two calls on a cap of 1");
+            Assert.That(calls, Is.EqualTo(2), "the first call, and one of the three: " + next.Output);
+            Assert.That(open, Is.Zero);
+            Assert.That(onB.GetProperty("admitted").GetInt64(), Is.EqualTo(2));
+            Assert.That(onA.GetProperty("inUse").GetInt32() + onB.GetProperty("inUse").GetInt32(), Is.Zero);
+        });
+    }
+
+    [Test]
+    public async Task DeadNodesCall_HungUpThroughTheSurvivor_ReturnsItsChannelAtOnce()
+    {
+        await using var cluster = await Cluster.StartAsync(orphanHoldSeconds: "600");
+        var (a, b, carrier, port) = (cluster.A, cluster.B, cluster.Carrier, cluster.CarrierPort);
+        await CreateTrunkAsync(a, cap: 1, port, "65");
+
+        // B carries the only channel's call and dies in the middle of it; the dialer's BYE then reaches A.
+        var call = SippPhone.RunAsync("dialer-call-elsewhere", b.SipPort,
+            new SippPhone.Values { Extension = "655550001", ByePort = a.SipPort, HoldMs = 6000 });
+        Assert.That(await Eventually.TrueAsync(async () => (await ChannelsAsync(b)).GetProperty("inUse").GetInt32() == 1, TimeSpan.FromSeconds(5)), Is.True);
+        await Task.Delay(700); // the dialog's row is written
+        await b.KillAsync();
+        var hungUp = await call;
+        Assert.That(hungUp.ExitCode, Is.Zero, "A relayed the dead node's BYE: " + hungUp.Output);
+
+        // Without that BYE the channel would stay charged for the 600 s orphan hold; with it, A may use it at once.
+        await Task.Delay(500);
+        var next = await DialAsync(a, "655550002", calls: 1, rate: 1, holdMs: 500, TimeSpan.FromSeconds(15));
+        var (peak, calls, open) = CarrierLog.Concurrency(carrier.LogLines());
+        Assert.Multiple(() =>
+        {
+            Assert.That(calls, Is.EqualTo(2), "A admitted a call on the channel the dead node's call freed: " + next.Output);
+            Assert.That(peak, Is.EqualTo(1));
+            Assert.That(open, Is.Zero);
+        });
+    }
+
+    private static async Task<int> LiveDialogsAsync(ServeProcess node)
+    {
+        using var admin = node.Client();
+        var metrics = await admin.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+        var match = System.Text.RegularExpressions.Regex.Match(metrics, @"\ndialer_edge_dialogs(\{[^}]*\})? ([0-9]+)");
+        Assert.That(match.Success, Is.True, "the dialogs gauge is on /metrics");
+        return int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture);
     }
 
     [Test]

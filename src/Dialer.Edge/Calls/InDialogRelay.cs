@@ -13,9 +13,16 @@ namespace Dialer.Edge.Calls;
 /// </summary>
 public sealed class InDialogRelay(ClientTransactions transactions, Forwarder forwarder, DialogTable dialogs, ISipSender sender)
 {
-    public async Task RelayAsync(ServerTransaction transaction, SipMessage request, SipEndpoint source, DialogRoute route)
+    /// <param name="transaction">The request's server transaction.</param>
+    /// <param name="request">The in-dialog request.</param>
+    /// <param name="source">Where it came from.</param>
+    /// <param name="route">Its dialog, side and leg, as the guard found them.</param>
+    /// <param name="legEnded">What a BYE's answer does to the leg; null ends it in this node's table (a dialog of another node is ended for that node).</param>
+    public async Task RelayAsync(ServerTransaction transaction, SipMessage request, SipEndpoint source, DialogRoute route,
+        Action<DialogRoute>? legEnded = null)
     {
         ArgumentNullException.ThrowIfNull(transaction);
+        var ended = legEnded ?? EndLeg;
         ArgumentNullException.ThrowIfNull(request);
         var destination = route.Destination;
         if (request.TryGetCSeq(out var cseq))
@@ -37,7 +44,7 @@ public sealed class InDialogRelay(ClientTransactions transactions, Forwarder for
                 // The channel is free before the answer leaves, so a dialer that starts its next call on it is admitted.
                 if (isBye && response.StatusCode >= 200)
                 {
-                    EndLeg(route);
+                    ended(route);
                 }
                 _ = transaction.RespondAsync(Forwarder.Response(response, request, source), response.StatusCode);
             },
@@ -45,7 +52,7 @@ public sealed class InDialogRelay(ClientTransactions transactions, Forwarder for
             {
                 if (isBye)
                 {
-                    EndLeg(route);
+                    ended(route);
                 }
                 _ = Responder.RespondAsync(transaction, error == TransactionError.Timeout ? 408 : 503,
                     error == TransactionError.Timeout ? "Request Timeout" : "Service Unavailable");

@@ -3,8 +3,11 @@ using Dialer.Sip.Transport;
 
 namespace Dialer.Edge.Core;
 
-/// <summary>What counts as "us": the configured domains, the realm and every bound listen address.</summary>
-public sealed class EdgeAddresses(EdgeSettings settings, IReadOnlyList<SipListenAddress> bound)
+/// <summary>
+/// What counts as "us": the configured domains, the realm and every bound listen address; for Routes also the other
+/// nodes of a cluster (<paramref name="cluster"/>), whose dialog tokens verify here.
+/// </summary>
+public sealed class EdgeAddresses(EdgeSettings settings, IReadOnlyList<SipListenAddress> bound, ClusterRoutes? cluster = null)
 {
     public IReadOnlyList<SipListenAddress> Bound { get; } = bound;
 
@@ -27,10 +30,10 @@ public sealed class EdgeAddresses(EdgeSettings settings, IReadOnlyList<SipListen
         return Bound.Any(b => b.Address.Port == effective) && IsOurDomain(host);
     }
 
-    /// <summary>The top Route of <paramref name="request"/> names this edge (loose routing, RFC 3261 §16.4).</summary>
+    /// <summary>The top Route of <paramref name="request"/> names this edge or another node of its cluster (loose routing, RFC 3261 §16.4).</summary>
     public bool RoutesThroughUs(Dialer.Sip.Message.SipMessage request) => TopRoute(request) is not null;
 
-    /// <summary>The top Route's URI when it names this edge, else null.</summary>
+    /// <summary>The top Route's URI when it names this edge or another node of its cluster, else null.</summary>
     public Dialer.Sip.Uris.SipUri? TopRoute(Dialer.Sip.Message.SipMessage request)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -45,7 +48,7 @@ public sealed class EdgeAddresses(EdgeSettings settings, IReadOnlyList<SipListen
         {
             found = Dialer.Sip.Headers.NameAddress.TryParse(request.Span, element, out var route)
                 && Dialer.Sip.Uris.SipUri.TryParse(route.Uri.Of(request.Span), out var uri)
-                && IsUs(uri.HostWithoutBrackets, uri.Port ?? 5060) ? uri : null;
+                && (IsUs(uri.HostWithoutBrackets, uri.Port ?? 5060) || cluster?.Names(uri.HostWithoutBrackets, uri.Port ?? 5060) == true) ? uri : null;
             break;
         }
         (t_request, t_owner, t_route) = (request, this, found);

@@ -11,7 +11,11 @@ using Microsoft.Extensions.Logging;
 namespace Dialer.Edge.Core;
 
 /// <summary>The handlers <see cref="EdgeCore"/> dispatches to, one per kind of request.</summary>
-public sealed record EdgeHandlers(PhoneRegistrar Registrar, TrunkCalls Trunks, ExtensionCalls Extensions, InDialogRelay InDialog, DigestGate Gate);
+public sealed record EdgeHandlers(PhoneRegistrar Registrar, TrunkCalls Trunks, ExtensionCalls Extensions, InDialogRelay InDialog, DigestGate Gate)
+{
+    /// <summary>In-dialog requests of dialogs other nodes hold (clustered); null alone.</summary>
+    public ElsewhereRelay? Elsewhere { get; init; }
+}
 
 /// <summary>
 /// The edge's transaction user: the one place that decides what each request is for (docs/architecture.md "A request's
@@ -71,10 +75,13 @@ public sealed partial class EdgeCore(EdgeHandlers handlers, DialogGuard guard, D
         {
             return new(420, "Bad Extension", $"Unsupported: {proxyRequired}");
         }
-        switch (guard.Check(request, source, out var route))
+        switch (guard.Check(request, source, out var route, out var elsewhere))
         {
             case RouteVerdict.Relay:
                 screened = new Screened(route, null);
+                return null;
+            case RouteVerdict.Elsewhere:
+                screened = new Screened(null, null, elsewhere);
                 return null;
             case RouteVerdict.Forbidden:
                 return new(403, "Forbidden");
@@ -137,6 +144,11 @@ public sealed partial class EdgeCore(EdgeHandlers handlers, DialogGuard guard, D
             if (screened?.Route is { } route)
             {
                 await handlers.InDialog.RelayAsync(transaction, request, source, route);
+                return;
+            }
+            if (screened?.Elsewhere is { } dialogId && handlers.Elsewhere is { } elsewhere)
+            {
+                await elsewhere.RelayAsync(transaction, request, source, dialogId);
                 return;
             }
             switch (request.Method)
@@ -212,9 +224,18 @@ public sealed partial class EdgeCore(EdgeHandlers handlers, DialogGuard guard, D
     public void OnAck(SipMessage ack, SipEndpoint source)
     {
         // An ACK for a 2xx (RFC 3261 §13.2.2.4) travels only inside a dialog of ours; anything else is dropped.
-        if (ack.MaxForwards > 0 && guard.Check(ack, source, out var route) == RouteVerdict.Relay)
+        if (ack.MaxForwards == 0)
         {
-            handlers.InDialog.Ack(ack, source, route);
+            return;
+        }
+        switch (guard.Check(ack, source, out var route, out var elsewhere))
+        {
+            case RouteVerdict.Relay:
+                handlers.InDialog.Ack(ack, source, route);
+                break;
+            case RouteVerdict.Elsewhere when handlers.Elsewhere is { } relay:
+                _ = relay.AckAsync(ack, source, elsewhere);
+                break;
         }
     }
 
@@ -241,8 +262,8 @@ public sealed partial class EdgeCore(EdgeHandlers handlers, DialogGuard guard, D
 
     private static bool HasToTag(SipMessage request) => request.TryGetTo(out var to) && !to.Tag(request.Span).IsEmpty;
 
-    /// <summary>What <see cref="Screen"/> found: the dialog an in-dialog request belongs to, or who sent a new INVITE.</summary>
-    private sealed record Screened(DialogRoute? Route, Caller? Caller);
+    /// <summary>What <see cref="Screen"/> found: the dialog an in-dialog request belongs to (here or on another node), or who sent a new INVITE.</summary>
+    private sealed record Screened(DialogRoute? Route, Caller? Caller, string? Elsewhere = null);
 
     private readonly record struct StatelessAnswer(int Status, string Reason, params string[] Headers);
 

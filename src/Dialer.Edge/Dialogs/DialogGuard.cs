@@ -22,6 +22,8 @@ public enum RouteVerdict
     Forbidden,
     /// <summary>A genuine token of a dialog that is over or whose tags do not match: 481.</summary>
     UnknownDialog,
+    /// <summary>A genuine token of a dialog this node does not hold: clustered, another node may (it is looked up).</summary>
+    Elsewhere,
 }
 
 /// <summary>
@@ -29,12 +31,19 @@ public enum RouteVerdict
 /// Route carries a dialog token that verifies for its Call-ID, the dialog is live, the tags name one of its legs, and the
 /// request comes from the side those tags say sent it. Nothing else in the edge relays in-dialog requests.
 /// </summary>
-public sealed class DialogGuard(EdgeAddresses addresses, DialogTable dialogs)
+public sealed class DialogGuard(EdgeAddresses addresses, DialogTable dialogs, bool clustered = false)
 {
-    public RouteVerdict Check(SipMessage request, SipEndpoint source, out DialogRoute route)
+    public RouteVerdict Check(SipMessage request, SipEndpoint source, out DialogRoute route) => Check(request, source, out route, out _);
+
+    /// <param name="request">The request whose top Route may name us.</param>
+    /// <param name="source">Where it came from.</param>
+    /// <param name="route">The dialog, side and leg when the verdict is <see cref="RouteVerdict.Relay"/>.</param>
+    /// <param name="dialogId">The verified dialog id when the verdict is <see cref="RouteVerdict.Elsewhere"/>.</param>
+    public RouteVerdict Check(SipMessage request, SipEndpoint source, out DialogRoute route, out string dialogId)
     {
         ArgumentNullException.ThrowIfNull(request);
         route = default;
+        dialogId = "";
         if (addresses.TopRoute(request) is not { } ours)
         {
             return RouteVerdict.NotRouted;
@@ -43,7 +52,21 @@ public sealed class DialogGuard(EdgeAddresses addresses, DialogTable dialogs)
         {
             return RouteVerdict.Forbidden;
         }
-        if (dialogs.Find(id) is not { } dialog || !request.TryGetFrom(out var from) || !request.TryGetTo(out var to))
+        if (dialogs.Find(id) is not { } dialog)
+        {
+            dialogId = id;
+            return clustered ? RouteVerdict.Elsewhere : RouteVerdict.UnknownDialog;
+        }
+        return CheckParties(request, source, dialog, out route);
+    }
+
+    /// <summary>The checks past the token, for a dialog found here or read back from another node's row.</summary>
+    public static RouteVerdict CheckParties(SipMessage request, SipEndpoint source, Dialog dialog, out DialogRoute route)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(dialog);
+        route = default;
+        if (!request.TryGetFrom(out var from) || !request.TryGetTo(out var to))
         {
             return RouteVerdict.UnknownDialog;
         }

@@ -59,22 +59,10 @@ public static class DialogRecords
         ArgumentNullException.ThrowIfNull(table);
         ArgumentNullException.ThrowIfNull(ledger);
         ArgumentNullException.ThrowIfNull(peers);
-        if (!TryParse(row.CallerSource, out var callerSource) || !TryParse(row.CallerTarget, out var callerTarget))
+        if (!TryRead(row, peers, out var caller, out var legs, out var trunk))
         {
             return false;
         }
-        var paths = ReadPaths(row.Paths);
-        var legs = new List<RestoredLeg>();
-        foreach (var line in row.Legs.Split('\n', StringSplitOptions.RemoveEmptyEntries))
-        {
-            var parts = line.Split('\t');
-            if (parts.Length is 3 or 4 && TryParse(parts[1], out var source) && TryParse(parts[2], out var target))
-            {
-                var cseq = parts.Length == 4 && uint.TryParse(parts[3], CultureInfo.InvariantCulture, out var seen) ? seen : 0;
-                legs.Add(new RestoredLeg(parts[0], new DialogParty(source, target), paths.GetValueOrDefault(parts[0]), cseq));
-            }
-        }
-        var trunk = row.Trunk is not null && peers.Trunks.TryGetValue(row.Trunk, out var known) ? known : null;
         ChannelLease? lease = null;
         CallRecord? record = null;
         if (row.Kind == "trunk" && row.Trunk is not null)
@@ -98,8 +86,7 @@ public static class DialogRecords
                 lease.Record = record;
             }
         }
-        var start = new DialogStart(Encoding.ASCII.GetBytes(row.CallId), row.CallerTag, row.Kind == "trunk" ? DialogKind.Trunk : DialogKind.Extension,
-            new DialogParty(callerSource, callerTarget))
+        var start = new DialogStart(Encoding.ASCII.GetBytes(row.CallId), row.CallerTag, row.Kind == "trunk" ? DialogKind.Trunk : DialogKind.Extension, caller)
         {
             Trunk = trunk,
             Campaign = row.Campaign,
@@ -109,6 +96,52 @@ public static class DialogRecords
             CSeq = row.CallerCSeq,
         };
         table.Restore(row.Id, start, Utc(row.ExpiresAt), legs, row.AnsweredAt is { } at ? Utc(at) : null);
+        return true;
+    }
+
+    /// <summary>
+    /// Another node's stored dialog as a dialog of its own, held by no table and charging no channel: enough to check an
+    /// in-dialog request's tags and source and to relay it (<see cref="ClusterDialogs"/>); null when the row cannot be read.
+    /// </summary>
+    public static Dialog? Guest(DialogRow row, DialogTable table, PeerSnapshot peers)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        ArgumentNullException.ThrowIfNull(table);
+        ArgumentNullException.ThrowIfNull(peers);
+        if (!TryRead(row, peers, out var caller, out var legs, out var trunk))
+        {
+            return null;
+        }
+        var start = new DialogStart(Encoding.ASCII.GetBytes(row.CallId), row.CallerTag, row.Kind == "trunk" ? DialogKind.Trunk : DialogKind.Extension, caller)
+        {
+            Trunk = trunk,
+            Campaign = row.Campaign,
+            Number = row.Number,
+            CSeq = row.CallerCSeq,
+        };
+        return table.Guest(row.Id, start, legs, row.AnsweredAt is { } at ? Utc(at) : null);
+    }
+
+    private static bool TryRead(DialogRow row, PeerSnapshot peers, out DialogParty caller, out List<RestoredLeg> legs, out Trunk? trunk)
+    {
+        legs = [];
+        trunk = row.Trunk is not null && peers.Trunks.TryGetValue(row.Trunk, out var known) ? known : null;
+        if (!TryParse(row.CallerSource, out var callerSource) || !TryParse(row.CallerTarget, out var callerTarget))
+        {
+            caller = null!;
+            return false;
+        }
+        caller = new DialogParty(callerSource, callerTarget);
+        var paths = ReadPaths(row.Paths);
+        foreach (var line in row.Legs.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var parts = line.Split('\t');
+            if (parts.Length is 3 or 4 && TryParse(parts[1], out var source) && TryParse(parts[2], out var target))
+            {
+                var cseq = parts.Length == 4 && uint.TryParse(parts[3], CultureInfo.InvariantCulture, out var seen) ? seen : 0;
+                legs.Add(new RestoredLeg(parts[0], new DialogParty(source, target), paths.GetValueOrDefault(parts[0]), cseq));
+            }
+        }
         return true;
     }
 

@@ -95,6 +95,22 @@ public sealed class DialogTable(DialogToken token, TimeProvider time, TimeSpan m
         return dialog;
     }
 
+    /// <summary>
+    /// A dialog another node holds, read back from its row to relay one request: not kept here, not counted, no timer, no
+    /// lease (its channel is charged on the node holding it).
+    /// </summary>
+    public Dialog Guest(string id, DialogStart start, IEnumerable<RestoredLeg> legs, DateTimeOffset? confirmedAt)
+    {
+        ArgumentNullException.ThrowIfNull(start);
+        ArgumentNullException.ThrowIfNull(legs);
+        var dialog = Build(id, start, time.GetUtcNow());
+        foreach (var leg in legs)
+        {
+            dialog.RestoreLeg(leg.Tag, leg.Callee, confirmedAt, leg.Paths, start.CSeq, leg.CSeq);
+        }
+        return dialog;
+    }
+
     private Dialog Build(string id, DialogStart start, DateTimeOffset startedAt) =>
         new(id, token.Issue(id, start.CallId.Span), Encoding.ASCII.GetString(start.CallId.Span), start.CallerTag, start.Kind, start.Caller, startedAt)
         {

@@ -24,13 +24,15 @@ public sealed record DialogRow
     public DateTime SetupAt { get; init; }
     public DateTime? AnsweredAt { get; init; }
     public DateTime ExpiresAt { get; init; }
+    /// <summary>The node holding the dialog ('' for an edge alone).</summary>
+    public string Node { get; init; } = "";
 }
 
 /// <summary>
 /// Keeps the edge's confirmed dialogs in MariaDB; written behind, read back at start. Each row names the node that holds
 /// the dialog (sql/014_cluster.sql; '' for an edge alone), and a node restores only its own.
 /// </summary>
-public sealed class DialogStore(PeerDatabase database, string node = "")
+public sealed partial class DialogStore(PeerDatabase database, string node = "")
 {
     public async Task UpsertAsync(IReadOnlyCollection<DialogRow> rows, CancellationToken cancellationToken = default)
     {
@@ -67,11 +69,13 @@ public sealed class DialogStore(PeerDatabase database, string node = "")
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await connection.ExecuteAsync("DELETE FROM edge_dialogs WHERE expires_at <= @now", new { now = now.UtcDateTime });
-        return [.. await connection.QueryAsync<DialogRow>("""
-            SELECT id, call_id AS CallId, caller_tag AS CallerTag, kind, trunk, campaign, reserved, number, caller_source AS CallerSource,
-                caller_target AS CallerTarget, legs, server, setup_at AS SetupAt, answered_at AS AnsweredAt, expires_at AS ExpiresAt,
-                paths, caller_cseq AS CallerCSeq
-            FROM edge_dialogs WHERE node = @node ORDER BY setup_at
-            """, new { node })];
+        return [.. await connection.QueryAsync<DialogRow>($"{Columns} WHERE node = @node ORDER BY setup_at", new { node })];
     }
+
+    private const string Columns = """
+        SELECT id, call_id AS CallId, caller_tag AS CallerTag, kind, trunk, campaign, reserved, number, caller_source AS CallerSource,
+            caller_target AS CallerTarget, legs, server, setup_at AS SetupAt, answered_at AS AnsweredAt, expires_at AS ExpiresAt,
+            paths, caller_cseq AS CallerCSeq, node
+        FROM edge_dialogs
+        """;
 }
