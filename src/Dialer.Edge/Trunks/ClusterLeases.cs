@@ -22,6 +22,13 @@ public sealed partial class ClusterLeases(LeaseStore store, ChannelLedger ledger
 
     public string Node => store.Node;
 
+    /// <summary>Every node's grants as MariaDB has them (GET /api/cluster).</summary>
+    public Task<IReadOnlyList<(string Node, LeaseGrant Grant, bool Alive)>> GrantsAsync(CancellationToken cancellationToken = default) =>
+        store.AllAsync(cancellationToken);
+
+    /// <summary>Every node the cluster remembers (GET /api/cluster).</summary>
+    public Task<IReadOnlyList<ClusterNode>> NodesAsync(CancellationToken cancellationToken = default) => store.NodesAsync(cancellationToken);
+
     /// <summary>Grows the grant the call is short of; the call is asked again afterwards whatever came of it.</summary>
     public async Task GrowAsync(TrunkChannels channels, LeaseNeed need, CancellationToken cancellationToken = default)
     {

@@ -35,6 +35,7 @@ public static class AdminApiExtensions
         app.MapRegistrationsApi();
         app.MapCallsApi();
         app.MapChannelsApi();
+        app.MapClusterApi();
         app.MapHealthApi();
         app.MapWhoAmIApi();
         app.MapDashboardApi();

@@ -7,6 +7,9 @@ namespace Dialer.Peers.Storage;
 /// <summary>One node's grant of a trunk's channels in one pool ('' = unreserved, else a campaign's reserved ones).</summary>
 public readonly record struct LeaseGrant(string Trunk, string Pool, int Granted, int InUse);
 
+/// <summary>A node of the cluster as edge_nodes has it.</summary>
+public sealed record ClusterNode(string Node, DateTime StartedAt, DateTime HeartbeatAt, bool Alive, string SipAddresses);
+
 /// <summary>When a node counts as dead, and how long a dead node's channels in use stay charged.</summary>
 /// <param name="DeadAfter">No heartbeat for this long: the node is dead and its unused channels return at once.</param>
 /// <param name="OrphanHold">
@@ -128,5 +131,17 @@ public sealed class LeaseStore(PeerDatabase database, string node, LeasePolicy p
             FROM channel_leases l LEFT JOIN edge_nodes n ON n.node = l.node ORDER BY l.trunk, l.pool, l.node
             """, new { dead = policy.DeadAfter.TotalSeconds });
         return [.. rows.Select(r => (r.Node, new LeaseGrant(r.Trunk, r.Pool, r.Granted, r.InUse), r.Alive != 0))];
+    }
+
+    /// <summary>Every node the cluster still remembers (alive, or dead within its orphan hold), by name.</summary>
+    public async Task<IReadOnlyList<ClusterNode>> NodesAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(string Node, DateTime StartedAt, DateTime HeartbeatAt, int Alive, string SipAddresses)>("""
+            SELECT node, started_at, heartbeat_at, heartbeat_at >= UTC_TIMESTAMP(6) - INTERVAL @dead SECOND, sip_addresses
+            FROM edge_nodes ORDER BY node
+            """, new { dead = policy.DeadAfter.TotalSeconds });
+        return [.. rows.Select(r => new ClusterNode(r.Node, DateTime.SpecifyKind(r.StartedAt, DateTimeKind.Utc),
+            DateTime.SpecifyKind(r.HeartbeatAt, DateTimeKind.Utc), r.Alive != 0, r.SipAddresses))];
     }
 }
