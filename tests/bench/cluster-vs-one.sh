@@ -4,6 +4,8 @@
 #
 #   tests/bench/cluster-vs-one.sh [RATE ...]      total offered rates; default 500 1000 1500 2000
 #   BENCH_SECONDS=10 (load per rate)   BENCH_CAP=1000 (the trunk's channel cap, so grants grow and shrink)
+#   BENCH_CLUSTER=0: the two nodes run unclustered (each admits within the whole cap): a control that tells what two
+#   processes on these cores cost from what the grants cost.   BENCH_SKIP_ONE=1: only the two nodes.
 #
 # "one" is a single unclustered edge on :5060 taking the whole rate. "two" is nodes A (:5060) and B (:5062), each
 # taking half of it from its own SIPp dialer at the same time; both admit within the one cap through their grants.
@@ -107,6 +109,7 @@ JSON
 dotnet "$OUT/dialer/dialer.dll" trunk apply --file "$OUT/trunk.json" >&2
 start_carriers
 
+if [[ -z "${BENCH_SKIP_ONE:-}" ]]; then
 log "one edge alone"
 serve http://127.0.0.1:18081 Dialer__Admin__Url=http://127.0.0.1:18081 Dialer__Sip__Listen__0=udp:127.0.0.1:5060 Dialer__Sip__Listen__1=tcp:127.0.0.1:5060
 one=$dpid
@@ -114,15 +117,18 @@ warm_up 5060
 for rate in "${RATES[@]}"; do run_rate one "$rate" "$one" 5060; sleep 3; done
 kill "$one"; wait "$one" 2>/dev/null || true
 sleep 2
+fi
 
-log "two clustered nodes"
+two=two
 cluster=(Dialer__Cluster__Enabled=true Dialer__Cluster__HeartbeatMs=1000 Dialer__Cluster__DeadAfterSeconds=5)
+if [[ "${BENCH_CLUSTER:-1}" == 0 ]]; then two=pair; cluster=(Dialer__Cluster__Enabled=false); fi
+log "two nodes ($two: ${cluster[*]})"
 serve http://127.0.0.1:18081 "${cluster[@]}" Dialer__Cluster__NodeId=bench-a Dialer__Admin__Url=http://127.0.0.1:18081 Dialer__Sip__Listen__0=udp:127.0.0.1:5060 Dialer__Sip__Listen__1=tcp:127.0.0.1:5060
 a=$dpid
 serve http://127.0.0.1:18082 "${cluster[@]}" Dialer__Cluster__NodeId=bench-b Dialer__Admin__Url=http://127.0.0.1:18082 Dialer__Sip__Listen__0=udp:127.0.0.1:5062 Dialer__Sip__Listen__1=tcp:127.0.0.1:5062
 b=$dpid
 warm_up 5060 5062
-for rate in "${RATES[@]}"; do run_rate two "$rate" "$a $b" 5060 5062; sleep 3; done
+for rate in "${RATES[@]}"; do run_rate "$two" "$rate" "$a $b" 5060 5062; sleep 3; done
 
 log "summary in $OUT/summary.txt"
 cat "$OUT/summary.txt"
