@@ -27,8 +27,6 @@ public readonly record struct LeasePolicy(TimeSpan DeadAfter, TimeSpan OrphanHol
 /// </summary>
 public sealed class LeaseStore(PeerDatabase database, string node, LeasePolicy policy)
 {
-    private const int Attempts = 3;
-
     public string Node => node;
 
     /// <summary>
@@ -65,21 +63,11 @@ public sealed class LeaseStore(PeerDatabase database, string node, LeasePolicy p
     /// of <paramref name="bound"/>: a live node's whole grant, and a dead node's during its orphan hold.
     /// </summary>
     /// <returns>The node's grant now (unchanged when nothing was left).</returns>
-    public async Task<int> GrowAsync(string trunk, string pool, int bound, int want, CancellationToken cancellationToken = default)
+    public Task<int> GrowAsync(string trunk, string pool, int bound, int want, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(trunk);
         ArgumentNullException.ThrowIfNull(pool);
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return await GrowOnceAsync(trunk, pool, bound, want, cancellationToken);
-            }
-            catch (MySqlException error) when (attempt < Attempts && error.ErrorCode is MySqlErrorCode.LockDeadlock or MySqlErrorCode.LockWaitTimeout)
-            {
-                // Galera refused the write set at commit (another node granted first), or InnoDB picked us as the victim.
-            }
-        }
+        return ConflictRetry.RunAsync(token => GrowOnceAsync(trunk, pool, bound, want, token), cancellationToken);
     }
 
     private async Task<int> GrowOnceAsync(string trunk, string pool, int bound, int want, CancellationToken cancellationToken)
