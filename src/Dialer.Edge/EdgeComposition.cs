@@ -79,7 +79,10 @@ public static class EdgeComposition
             Metrics = parts.Metrics,
             Leases = parts.Leases,
         };
-        var extensionCalls = new ExtensionCalls(settings, parts.Location, clients, forwarder, parts.Dialogs, time);
+        var extensionCalls = new ExtensionCalls(settings, parts.Location, clients, forwarder, parts.Dialogs, time)
+        {
+            Handoff = parts.ClusterRoutes is { } routes ? new FlowHandoff(clients, forwarder, routes) : null,
+        };
         parts.Dialogs.Changed += trunkCalls.Forget;
         parts.Dialogs.Changed += extensionCalls.Forget;
         var inDialog = new InDialogRelay(clients, forwarder, parts.Dialogs, sender);
@@ -87,7 +90,7 @@ public static class EdgeComposition
         {
             Elsewhere = parts.ClusterDialogs is { } cluster ? new ElsewhereRelay(cluster, inDialog) : null,
         };
-        var core = new EdgeCore(handlers, new DialogGuard(addresses, parts.Dialogs, clustered: parts.ClusterDialogs is not null), parts.Dialogs, new CallerClassifier(settings, parts.Peers, parts.Location),
+        var core = new EdgeCore(handlers, new DialogGuard(addresses, parts.Dialogs, clustered: parts.ClusterDialogs is not null), parts.Dialogs, new CallerClassifier(settings, parts.Peers, parts.Location, parts.ClusterRoutes),
             new StatelessResponder(sender, settings.ForceRport), parts.Peers, addresses,
             new RefusalLog(time, loggers.CreateLogger<RefusalLog>(), RefusalLogInterval), loggers.CreateLogger<EdgeCore>());
         var hangup = new DialogHangup(clients, addresses, parts.Dialogs, loggers.CreateLogger<DialogHangup>());

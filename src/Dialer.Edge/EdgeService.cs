@@ -67,12 +67,12 @@ public sealed partial class EdgeService : IAsyncDisposable
         }
         Dialogs = new DialogTable(new DialogToken(settings.DialogKey), _time, settings.MaxCallDuration, settings.MaxDialogs);
         _logger = loggers.CreateLogger<EdgeService>();
-        var callers = new CallerClassifier(settings, peers, Location);
+        _clusterRoutes = settings.Cluster.Enabled ? new ClusterRoutes() : null;
+        var callers = new CallerClassifier(settings, peers, Location, _clusterRoutes);
         Flood = new FloodGuard(settings.Flood, callers.IsConfigured, _time, loggers.CreateLogger<FloodGuard>());
         _dialogStore = new DialogStore(database, settings.Cluster.Enabled ? settings.Cluster.NodeId : "");
-        if (settings.Cluster.Enabled)
+        if (_clusterRoutes is not null)
         {
-            _clusterRoutes = new ClusterRoutes();
             _clusterDialogs = new ClusterDialogs(_dialogStore, Dialogs, _clusterRoutes, peers, settings.Cluster, _time, loggers.CreateLogger<ClusterDialogs>());
         }
         _dialogWriter = new DialogWriter(_dialogStore, _time, loggers.CreateLogger<DialogWriter>());

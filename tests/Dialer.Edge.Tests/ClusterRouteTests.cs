@@ -41,7 +41,8 @@ public sealed class ClusterRouteTests
     {
         var routes = new ClusterRoutes();
         Assert.That(routes.Names("192.0.2.11", 5060), Is.False, "none known yet");
-        routes.Replace(["192.0.2.11:5060 192.0.2.11:5061", "", "not-an-address [2001:db8::1]:5062"]);
+        routes.Replace([("b", "192.0.2.11:5060 192.0.2.11:5061", true), ("c", "", true), ("d", "not-an-address [2001:db8::1]:5062", true),
+            ("dead", "192.0.2.13:5060", false)]);
         Assert.Multiple(() =>
         {
             Assert.That(routes.Names("192.0.2.11", 5060), Is.True);
@@ -51,7 +52,16 @@ public sealed class ClusterRouteTests
             Assert.That(routes.Names("192.0.2.11", 5070), Is.False, "another port of that host");
             Assert.That(routes.Names("edge.example", 5060), Is.False, "names are not looked up");
         });
-        routes.Replace(["192.0.2.12:5060"]);
+        Assert.Multiple(() =>
+        {
+            Assert.That(routes.Names(new IPEndPoint(IPAddress.Parse("192.0.2.11"), 5061)), Is.True, "a node's request comes from its listen socket");
+            Assert.That(routes.Udp("b", System.Net.Sockets.AddressFamily.InterNetwork), Is.EqualTo(new IPEndPoint(IPAddress.Parse("192.0.2.11"), 5060)));
+            Assert.That(routes.Udp("d", System.Net.Sockets.AddressFamily.InterNetworkV6)?.Port, Is.EqualTo(5062));
+            Assert.That(routes.Udp("e", System.Net.Sockets.AddressFamily.InterNetwork), Is.Null, "an unknown node");
+            Assert.That(routes.Udp("dead", System.Net.Sockets.AddressFamily.InterNetwork), Is.Null, "calls are not handed to a dead node");
+            Assert.That(routes.Names("192.0.2.13", 5060), Is.True, "but its dialogs' Routes are still ours to check");
+        });
+        routes.Replace([("b2", "192.0.2.12:5060", true)]);
         Assert.That(routes.Names("192.0.2.11", 5060), Is.False, "a node that left");
     }
 
@@ -61,7 +71,7 @@ public sealed class ClusterRouteTests
         var dialogs = new DialogTable(new DialogToken(TestKeys.NewKey()), new ManualTimeProvider(), TimeSpan.FromHours(1), 10);
         var token = dialogs.Token.Issue("0123456789abcdef", "call-1@dialer"u8);
         var routes = new ClusterRoutes();
-        routes.Replace(["192.0.2.11:5060"]);
+        routes.Replace([("b", "192.0.2.11:5060", true)]);
         var clustered = new DialogGuard(new EdgeAddresses(s_settings, s_settings.Listen, routes), dialogs, clustered: true);
         var alone = new DialogGuard(new EdgeAddresses(s_settings, s_settings.Listen), dialogs);
 

@@ -32,6 +32,15 @@ internal sealed class EdgeHarness : IDisposable
     /// <param name="dns">Where trunk servers' names are looked up (a <see cref="FakeDnsServer"/>).</param>
     /// <param name="trunks">The trunks of the snapshot.</param>
     public EdgeHarness(Dialer.Sip.Dns.DnsSettings dns, params Trunk[] trunks)
+        : this(dns, null, [], trunks)
+    {
+    }
+
+    /// <param name="dns">Where trunk servers' names are looked up.</param>
+    /// <param name="cluster">Clustered as node "b" with these other nodes; null alone.</param>
+    /// <param name="phones">The phones of the snapshot.</param>
+    /// <param name="trunks">The trunks of the snapshot.</param>
+    public EdgeHarness(Dialer.Sip.Dns.DnsSettings dns, Dialer.Edge.Core.ClusterRoutes? cluster, IReadOnlyList<Phone> phones, params Trunk[] trunks)
     {
         Settings = new EdgeSettings
         {
@@ -39,13 +48,14 @@ internal sealed class EdgeHarness : IDisposable
             Realm = "test.example",
             DialerAcl = [Cidr.Parse("192.0.2.0/28")],
             Dns = dns,
+            Cluster = cluster is null ? new ClusterSettings() : new ClusterSettings { Enabled = true, NodeId = "b" },
         };
-        Peers.Publish(new PeerSnapshot(1, [], trunks, []));
+        Peers.Publish(new PeerSnapshot(1, phones, trunks, []));
         Location = new LocationService(Clock, null);
         Ledger = new ChannelLedger(Clock);
         Dialogs = new DialogTable(new DialogToken(TestKeys.NewKey()), Clock, Settings.MaxCallDuration, Settings.MaxDialogs);
         (Layer, _, Keepalive) = EdgeComposition.Compose(new EdgeParts(Settings, Sender, Settings.Listen, Peers, Location, Ledger, Dialogs, new TrunkStatusBoard(), Clock,
-            NullLoggerFactory.Instance));
+            NullLoggerFactory.Instance) { ClusterRoutes = cluster });
     }
 
     public EdgeSettings Settings { get; }

@@ -23,6 +23,8 @@ public static class SippPhone
         public int LocalPort { get; init; } = LoopbackPorts.Free();
         /// <summary>Where dialer-call-elsewhere sends its BYE (another node's UDP port), and how long it holds the call first.</summary>
         public int ByePort { get; init; }
+        /// <summary>Where dialer-call-routed sends its ACK and BYE (the node its route set names).</summary>
+        public int RoutePort { get; init; }
         public int HoldMs { get; init; } = 200;
         /// <summary>The edge's address as SIPp writes it: "127.0.0.1", or "[::1]" for IPv6.</summary>
         public string EdgeHost { get; init; } = "127.0.0.1";
@@ -46,7 +48,7 @@ public static class SippPhone
                 ("extension", call.Extension), ("password", call.Password), ("caller", call.Caller),
                 ("status", call.Status.ToString(CultureInfo.InvariantCulture)), ("expires", call.Expires.ToString(CultureInfo.InvariantCulture)),
                 ("contactPort", (call.ContactPort ?? call.LocalPort).ToString(CultureInfo.InvariantCulture)),
-                ("byePort", call.ByePort.ToString(CultureInfo.InvariantCulture)), ("holdMs", call.HoldMs.ToString(CultureInfo.InvariantCulture)),
+                ("byePort", call.ByePort.ToString(CultureInfo.InvariantCulture)), ("routePort", call.RoutePort.ToString(CultureInfo.InvariantCulture)), ("holdMs", call.HoldMs.ToString(CultureInfo.InvariantCulture)),
             };
             await File.WriteAllTextAsync(scenarioFile, SippScenario.Load(scenario, values));
             List<string> arguments = ["-sf", scenarioFile, "-m", "1", "-t", "u1", "-i", call.LocalIp, "-p", call.LocalPort.ToString(CultureInfo.InvariantCulture)];

@@ -91,12 +91,13 @@ public sealed class DialogStoreClusterTests
         await NodeAsync("a", TimeSpan.Zero, granted: 0);
         await NodeAsync("b", TimeSpan.Zero, granted: 0);
         var b = new DialogStore(_db.Database, "b");
-        Assert.That(await b.ExchangeAddressesAsync("127.0.0.1:5070 127.0.0.1:5071"), Is.Empty, "a has written none yet");
-        Assert.That(await new DialogStore(_db.Database, "a").ExchangeAddressesAsync("127.0.0.1:5060"), Is.EqualTo(new[] { "127.0.0.1:5070 127.0.0.1:5071" }));
+        Assert.That(await b.ExchangeAddressesAsync("127.0.0.1:5070 127.0.0.1:5071", TimeSpan.FromSeconds(5)), Is.Empty, "a has written none yet");
+        Assert.That(await new DialogStore(_db.Database, "a").ExchangeAddressesAsync("127.0.0.1:5060", TimeSpan.FromSeconds(5)),
+            Is.EqualTo(new[] { ("b", "127.0.0.1:5070 127.0.0.1:5071", true) }));
 
         await using var connection = await _db.Database.OpenAsync();
         await connection.ExecuteAsync("INSERT INTO dialog_ends (node, id, side, ended_at) VALUES ('gone', '00000000000000c1', 'caller', UTC_TIMESTAMP(6))");
-        await b.ExchangeAddressesAsync("127.0.0.1:5070 127.0.0.1:5071");
+        await b.ExchangeAddressesAsync("127.0.0.1:5070 127.0.0.1:5071", TimeSpan.FromSeconds(5));
         Assert.That(await connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM dialog_ends"), Is.Zero, "no node 'gone' is left to take it");
     }
 }

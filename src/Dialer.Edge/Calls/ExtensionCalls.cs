@@ -30,6 +30,9 @@ public sealed class ExtensionCalls(EdgeSettings settings, LocationService locati
     private static readonly string[] s_dialerHeaders = ["X-Dialer-Trunk", "X-Dialer-Campaign"];
     private readonly ConcurrentDictionary<Dialog, CallFork> _forks = new();
 
+    /// <summary>Clustered: hands calls to the node holding the called phone's flows; null alone.</summary>
+    public FlowHandoff? Handoff { get; init; }
+
     /// <param name="transaction">The INVITE's server transaction (100 Trying already sent).</param>
     /// <param name="invite">The INVITE.</param>
     /// <param name="source">Where it came from.</param>
@@ -41,7 +44,20 @@ public sealed class ExtensionCalls(EdgeSettings settings, LocationService locati
         ArgumentNullException.ThrowIfNull(transaction);
         ArgumentNullException.ThrowIfNull(invite);
         ArgumentNullException.ThrowIfNull(phone);
-        var bindings = location.Lookup(phone.Extension);
+        var all = location.Lookup(phone.Extension);
+        // This node rings the bindings whose flows it holds. Another node's are reached through that node; a call that
+        // node handed over rings only ours (it never goes back).
+        IReadOnlyList<Binding> bindings = [.. all.Where(settings.Cluster.Holds)];
+        if (bindings.Count == 0 && caller != Caller.Node && all.Count > 0)
+        {
+            var holder = all.MaxBy(b => b.RegisteredAt)!.Node;
+            if (settings.ExtensionMode == ExtensionMode.Proxy && Handoff?.NodeAddress(holder, source.Address.AddressFamily) is { } node)
+            {
+                await Handoff.HandOffAsync(transaction, invite, source, node);
+                return;
+            }
+            bindings = all; // the holder's address is not known yet: try the phone directly
+        }
         if (bindings.Count == 0)
         {
             await Responder.RespondAsync(transaction, 480, "Temporarily Unavailable");
@@ -61,7 +77,10 @@ public sealed class ExtensionCalls(EdgeSettings settings, LocationService locati
         }
         var span = invite.Span;
         var fromTag = invite.TryGetFrom(out var from) ? Encoding.UTF8.GetString(from.Tag(span).Of(span)) : "";
-        var party = new DialogParty(source, Destinations.ForCaller(invite, source, caller == Caller.Phone));
+        // A call another node handed over came from its caller through that node: the caller's own address is the one
+        // that node wrote in its Via (received/rport), and the caller's ACK and BYE come straight here (our Record-Route).
+        var callerSource = caller == Caller.Node && Destinations.BeforeLastHop(invite) is { } before ? before : source;
+        var party = new DialogParty(callerSource, Destinations.ForCaller(invite, callerSource, caller == Caller.Phone));
         var dialog = dialogs.TryCreate(new DialogStart(invite.CallId.ToArray(), fromTag, DialogKind.Extension, party)
         {
             Number = phone.Extension,

@@ -14,15 +14,24 @@ public enum Caller
     Carrier,
     /// <summary>An address some phone registered from: must pass digest, then its outboundTrunks decide.</summary>
     Phone,
+    /// <summary>Another node of the cluster, from its listen address: hands over calls to the phones whose flows this node holds.</summary>
+    Node,
     /// <summary>None of these: a stranger, answered once, statelessly.</summary>
     Stranger,
 }
 
-/// <summary>Dialers by Edge:DialerAcl, carriers by a trunk's ACL, phones when a live binding came from that address.</summary>
-public sealed class CallerClassifier(EdgeSettings settings, PeerSnapshotSource peers, LocationService location)
+/// <summary>
+/// Other cluster nodes by their listen addresses, dialers by Edge:DialerAcl, carriers by a trunk's ACL, phones when a
+/// live binding came from that address.
+/// </summary>
+public sealed class CallerClassifier(EdgeSettings settings, PeerSnapshotSource peers, LocationService location, ClusterRoutes? cluster = null)
 {
     public Caller Classify(SipEndpoint source)
     {
+        if (cluster?.Names(source.Address) == true)
+        {
+            return Caller.Node;
+        }
         var address = Normal(source.Address.Address);
         if (IsDialer(address))
         {
@@ -35,11 +44,11 @@ public sealed class CallerClassifier(EdgeSettings settings, PeerSnapshotSource p
         return location.HasSource(address) ? Caller.Phone : Caller.Stranger;
     }
 
-    /// <summary>Dialers and carriers: sources the operator configured, which flood limits never block.</summary>
+    /// <summary>Dialers, carriers and the cluster's nodes: sources the operator configured, which flood limits never block.</summary>
     public bool IsConfigured(IPAddress address)
     {
         address = Normal(address);
-        return IsDialer(address) || peers.Current.TrunkForSource(address) is not null;
+        return IsDialer(address) || peers.Current.TrunkForSource(address) is not null || cluster?.IsNodeHost(address) == true;
     }
 
     private bool IsDialer(IPAddress address)

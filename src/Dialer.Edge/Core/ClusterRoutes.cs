@@ -13,6 +13,15 @@ namespace Dialer.Edge.Core;
 public sealed class ClusterRoutes
 {
     private volatile FrozenSet<string> _peers = FrozenSet<string>.Empty;
+    private volatile FrozenDictionary<string, IPEndPoint[]> _alive = FrozenDictionary<string, IPEndPoint[]>.Empty;
+    private volatile FrozenSet<IPAddress> _hosts = FrozenSet<IPAddress>.Empty;
+
+    /// <summary>Whether <paramref name="address"/> is a host of another node (flood limits never block the cluster's own traffic).</summary>
+    public bool IsNodeHost(IPAddress address)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        return _hosts.Contains(address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address);
+    }
 
     /// <summary>Whether host:port (5060 when omitted) is a listen address of another node.</summary>
     public bool Names(string host, int port)
@@ -21,19 +30,39 @@ public sealed class ClusterRoutes
         return peers.Count > 0 && IPAddress.TryParse(host, out var address) && peers.Contains(Key(address, port == 0 ? 5060 : port));
     }
 
-    /// <summary>Every node's "host:port host:port ..." as written in edge_nodes.</summary>
-    public void Replace(IEnumerable<string> written)
+    /// <summary>Whether <paramref name="source"/> is a listen address of another node (it sends from its listen sockets).</summary>
+    public bool Names(IPEndPoint source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        var peers = _peers;
+        return peers.Count > 0 && peers.Contains(Key(source.Address, source.Port));
+    }
+
+    /// <summary>A listen address of <paramref name="node"/> in this address family (its first) while it is alive, or null.</summary>
+    public IPEndPoint? Udp(string node, System.Net.Sockets.AddressFamily family) =>
+        _alive.TryGetValue(node, out var addresses) ? addresses.FirstOrDefault(a => a.AddressFamily == family) ?? addresses.FirstOrDefault() : null;
+
+    /// <summary>Every other node's "host:port host:port ..." as written in edge_nodes, and whether it is alive.</summary>
+    public void Replace(IEnumerable<(string Node, string Addresses, bool Alive)> written)
     {
         ArgumentNullException.ThrowIfNull(written);
         var peers = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var text in written.SelectMany(w => w.Split(' ', StringSplitOptions.RemoveEmptyEntries)))
+        var byNode = new Dictionary<string, IPEndPoint[]>(StringComparer.Ordinal);
+        var alive = new Dictionary<string, IPEndPoint[]>(StringComparer.Ordinal);
+        foreach (var (node, text, isAlive) in written)
         {
-            if (IPEndPoint.TryParse(text, out var endpoint))
+            var addresses = text.Split(' ', StringSplitOptions.RemoveEmptyEntries)
+                .Select(t => IPEndPoint.TryParse(t, out var endpoint) ? endpoint : null).OfType<IPEndPoint>().ToArray();
+            peers.UnionWith(addresses.Select(a => Key(a.Address, a.Port)));
+            byNode[node] = addresses;
+            if (isAlive)
             {
-                peers.Add(Key(endpoint.Address, endpoint.Port));
+                alive[node] = addresses;
             }
         }
         _peers = peers.ToFrozenSet(StringComparer.Ordinal);
+        _alive = alive.ToFrozenDictionary(StringComparer.Ordinal);
+        _hosts = byNode.Values.SelectMany(a => a).Select(a => a.Address.IsIPv4MappedToIPv6 ? a.Address.MapToIPv4() : a.Address).ToFrozenSet();
     }
 
     /// <summary>This node's listen addresses as the other nodes read them.</summary>

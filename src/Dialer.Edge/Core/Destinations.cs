@@ -65,6 +65,39 @@ public static class Destinations
         return contact.Address.Address.Equals(source.Address.Address) ? contact : source;
     }
 
+    /// <summary>
+    /// Where a request came from before its last hop: its second Via, at the received address and rport the last hop
+    /// wrote there (RFC 3261 §18.2.1, RFC 3581), else its sent-by; null without one.
+    /// </summary>
+    public static SipEndpoint? BeforeLastHop(SipMessage request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var span = request.Span;
+        var index = 0;
+        foreach (var element in request.Elements(HeaderKind.Via))
+        {
+            if (index++ == 0)
+            {
+                continue;
+            }
+            if (!ViaHeader.TryParse(span, element, out var via))
+            {
+                return null;
+            }
+            var host = via.Received.Of(span).IsEmpty ? via.HostText(span) : via.ReceivedText(span);
+            if (!IPAddress.TryParse(host, out var ip))
+            {
+                return null;
+            }
+            var transport = via.Transport.Of(span);
+            var protocol = System.Text.Ascii.EqualsIgnoreCase(transport, "TLS"u8) ? SipProtocol.Tls
+                : System.Text.Ascii.EqualsIgnoreCase(transport, "TCP"u8) ? SipProtocol.Tcp : SipProtocol.Udp;
+            var port = via.Rport > 0 ? via.Rport : via.Port > 0 ? via.Port : 5060;
+            return new SipEndpoint(protocol, new IPEndPoint(ip, port));
+        }
+        return null;
+    }
+
     /// <summary>A URI with an IP host: its address, port and transport parameter (no DNS); null for names.</summary>
     public static SipEndpoint? ForUri(SipUri uri)
     {

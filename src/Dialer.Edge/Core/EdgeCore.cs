@@ -198,9 +198,10 @@ public sealed partial class EdgeCore(EdgeHandlers handlers, DialogGuard guard, D
         {
             await handlers.Extensions.CallAsync(transaction, invite, source, callee, caller, phone);
         }
-        else if (caller == Caller.Carrier)
+        else if (caller is Caller.Carrier or Caller.Node)
         {
-            // Carriers only reach extensions: the edge is never a transit from one carrier to another.
+            // Carriers only reach extensions: the edge is never a transit from one carrier to another. Another node hands
+            // over only calls to phones whose flows this node holds.
             await Responder.RespondAsync(transaction, 404, "Not Found");
         }
         else
@@ -214,6 +215,11 @@ public sealed partial class EdgeCore(EdgeHandlers handlers, DialogGuard guard, D
     {
         var dialog = transaction.Key is var key && dialogs.FindByInvite(key with { Method = SipMethod.Invite, MethodName = "" }) is { } found
             && found.Caller.Sends(source) ? found : null;
+        if (dialog is null && handlers.Extensions.Handoff?.Cancel(key with { Method = SipMethod.Invite, MethodName = "" }, source) == true)
+        {
+            await Responder.RespondAsync(transaction, 200, "OK");
+            return;
+        }
         await Responder.RespondAsync(transaction, dialog is null ? 481 : 200, dialog is null ? "Call/Transaction Does Not Exist" : "OK");
         if (dialog is not null && !handlers.Extensions.Cancel(dialog))
         {

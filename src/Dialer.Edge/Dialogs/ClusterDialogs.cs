@@ -62,7 +62,7 @@ public sealed partial class ClusterDialogs(DialogStore store, DialogTable dialog
     {
         try
         {
-            routes.Replace(await store.ExchangeAddressesAsync(_addresses, cancellationToken));
+            routes.Replace(await store.ExchangeAddressesAsync(_addresses, settings.DeadAfter, cancellationToken));
             foreach (var end in await store.TakeEndsAsync(cancellationToken))
             {
                 if (dialogs.Find(end.Id) is { } dialog)

@@ -44,14 +44,16 @@ public sealed partial class NatKeepalive(LocationService location, ClientTransac
         }
     }
 
-    /// <summary>One round: the last round's unanswered pings count as misses, then an OPTIONS to every NATed binding left.</summary>
+    /// <summary>One round: the last round's unanswered pings count as misses, then an OPTIONS to every NATed binding left that this node holds.</summary>
     public async Task PingAllAsync()
     {
         var pinged = new HashSet<(string, string)>();
         foreach (var binding in location.All())
         {
             var key = (binding.Extension, binding.Contact);
-            if (!IsNated(binding))
+            // Clustered, only the node holding the phone's flow pings it: from any other node's address the phone's NAT
+            // would not let the ping in, the misses would remove a live binding, and every node would see it go.
+            if (!IsNated(binding) || !settings.Cluster.Holds(binding))
             {
                 continue;
             }

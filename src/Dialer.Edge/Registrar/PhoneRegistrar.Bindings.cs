@@ -87,7 +87,7 @@ public sealed partial class PhoneRegistrar
                 if (expires > 0)
                 {
                     next.Add(new Binding(phone.Extension, contact.Uri, source.ProtocolName.ToLowerInvariant(), source.Address,
-                        now.AddSeconds(expires), contact.QMillis, callId, cseq.Number, userAgent, now));
+                        now.AddSeconds(expires), contact.QMillis, callId, cseq.Number, userAgent, now, settings.Cluster.Self));
                 }
             }
             if (next.Count > phone.MaxContacts)

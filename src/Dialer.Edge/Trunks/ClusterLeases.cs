@@ -130,6 +130,16 @@ public sealed record ClusterSettings
     /// <summary>This node's name in edge_nodes and channel_leases; stable across restarts (its dialogs are restored by it).</summary>
     public string NodeId { get; init; } = "";
 
+    /// <summary>This node's name when clustered, '' alone: what its bindings record as the node holding their flow.</summary>
+    public string Self => Enabled ? NodeId : "";
+
+    /// <summary>Whether this node's sockets hold the binding's flow (it registered here, or no node is recorded).</summary>
+    public bool Holds(Dialer.Peers.Model.Binding binding)
+    {
+        ArgumentNullException.ThrowIfNull(binding);
+        return binding.Node.Length == 0 || binding.Node == Self;
+    }
+
     public TimeSpan Heartbeat { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>A node without a heartbeat for this long is dead: its unused channels return at once.</summary>

@@ -4,7 +4,8 @@ namespace Dialer.Peers.Model;
 
 /// <summary>
 /// A registered contact of a phone (RFC 3261 §10): its Contact URI, where the REGISTER really came from
-/// (protocol and source address, used when the contact is behind NAT, RFC 3581), expiry and q-value.
+/// (protocol and source address, used when the contact is behind NAT, RFC 3581), expiry and q-value; clustered, the
+/// node whose socket holds its flow ('' for an edge alone).
 /// </summary>
 public sealed record Binding(
     string Extension,
@@ -16,4 +17,5 @@ public sealed record Binding(
     string CallId,
     long CSeq,
     string UserAgent,
-    DateTimeOffset RegisteredAt);
+    DateTimeOffset RegisteredAt,
+    string Node = "");

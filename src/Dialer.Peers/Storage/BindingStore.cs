@@ -17,11 +17,11 @@ public sealed class BindingStore(PeerDatabase database)
         }
         await using var connection = await database.OpenAsync(cancellationToken);
         await BatchInsert.ExecuteAsync(connection, """
-            INSERT INTO registrations (extension, contact, protocol, source_ip, source_port, expires_at, q_millis, call_id, cseq, user_agent, registered_at)
+            INSERT INTO registrations (extension, contact, protocol, source_ip, source_port, expires_at, q_millis, call_id, cseq, user_agent, registered_at, node)
             """, """
             ON DUPLICATE KEY UPDATE protocol = VALUES(protocol), source_ip = VALUES(source_ip), source_port = VALUES(source_port),
                 expires_at = VALUES(expires_at), q_millis = VALUES(q_millis), call_id = VALUES(call_id), cseq = VALUES(cseq),
-                user_agent = VALUES(user_agent), registered_at = VALUES(registered_at)
+                user_agent = VALUES(user_agent), registered_at = VALUES(registered_at), node = VALUES(node)
             """, bindings, Row);
     }
 
@@ -73,13 +73,13 @@ public sealed class BindingStore(PeerDatabase database)
     private static Binding ToBinding(BindingRow r) =>
         new(r.Extension, r.Contact, r.Protocol, new IPEndPoint(IPAddress.Parse(r.SourceIp), r.SourcePort),
             new DateTimeOffset(DateTime.SpecifyKind(r.ExpiresAt, DateTimeKind.Utc)), r.QMillis, r.CallId, r.CSeq, r.UserAgent,
-            new DateTimeOffset(DateTime.SpecifyKind(r.RegisteredAt, DateTimeKind.Utc)));
+            new DateTimeOffset(DateTime.SpecifyKind(r.RegisteredAt, DateTimeKind.Utc)), r.Node);
 
     private static object?[] Row(Binding binding) =>
     [
         binding.Extension, binding.Contact, binding.Protocol, binding.Source.Address.ToString(), binding.Source.Port, binding.ExpiresAt.UtcDateTime,
         binding.QMillis, binding.CallId, binding.CSeq, binding.UserAgent.Length > 255 ? binding.UserAgent[..255] : binding.UserAgent,
-        binding.RegisteredAt.UtcDateTime,
+        binding.RegisteredAt.UtcDateTime, binding.Node,
     ];
 
     private sealed class BindingRow
@@ -95,6 +95,7 @@ public sealed class BindingStore(PeerDatabase database)
         public long CSeq { get; set; }
         public string UserAgent { get; set; } = "";
         public DateTime RegisteredAt { get; set; }
+        public string Node { get; set; } = "";
 
         public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Extension} {Contact}");
     }
