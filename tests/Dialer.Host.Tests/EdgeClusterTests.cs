@@ -157,28 +157,28 @@ public sealed class EdgeClusterTests
     {
         await using var cluster = await Cluster.StartAsync();
         var (a, b, carrier, port) = (cluster.A, cluster.B, cluster.Carrier, cluster.CarrierPort);
-        await CreateTrunkAsync(a, cap: 12, port, "63");
+        await CreateTrunkAsync(a, cap: 30, port, "63");
         using (var admin = a.Client())
         {
             Assert.That((await admin.PostJsonAsync("/api/campaigns",
-                """{"name":"strict","allocations":[{"trunk":"shared","reserved":4,"restriction":"MAXIMUM_LIMIT"}]}""")).StatusCode,
+                """{"name":"strict","allocations":[{"trunk":"shared","reserved":10,"restriction":"MAXIMUM_LIMIT"}]}""")).StatusCode,
                 Is.EqualTo(HttpStatusCode.Created));
         }
         await Task.Delay(1000); // both nodes have the campaign
 
-        // The strict campaign is dialled through both nodes at once, far past its 4 (the trunk itself has room for 12).
+        // The strict campaign is dialled through both nodes at once, far past its 10 (the trunk itself has room for 30).
         await Task.WhenAll(
-            DialAsync(a, "635550001", calls: 40, rate: 10, holdMs: 1500, TimeSpan.FromSeconds(40), campaign: "strict"),
-            DialAsync(b, "635550002", calls: 40, rate: 10, holdMs: 1500, TimeSpan.FromSeconds(40), campaign: "strict"));
+            DialAsync(a, "635550001", calls: 60, rate: 15, holdMs: 1500, TimeSpan.FromSeconds(40), campaign: "strict"),
+            DialAsync(b, "635550002", calls: 60, rate: 15, holdMs: 1500, TimeSpan.FromSeconds(40), campaign: "strict"));
         await Task.Delay(500);
         var (peak, calls, open) = CarrierLog.Concurrency(carrier.LogLines());
         var (onA, onB) = (await ChannelsAsync(a), await ChannelsAsync(b));
         static long Refused(System.Text.Json.JsonElement node) => node.GetProperty("rejected").GetProperty("allocation").GetInt64();
         Assert.Multiple(() =>
         {
-            Assert.That(peak, Is.InRange(3, 4), "MAXIMUM_LIMIT 4 held across both nodes, and was used");
+            Assert.That(peak, Is.InRange(8, 10), "MAXIMUM_LIMIT 10 held across both nodes, and was used");
             Assert.That(open, Is.Zero);
-            Assert.That(Refused(onA) + Refused(onB), Is.EqualTo(80 - calls), "every call not carried was refused for the allocation");
+            Assert.That(Refused(onA) + Refused(onB), Is.EqualTo(120 - calls), "every call not carried was refused for the allocation");
         });
     }
 
@@ -316,6 +316,7 @@ public sealed class EdgeClusterTests
         Assert.That(await phone.WaitForOutputAsync("200 OK", TimeSpan.FromSeconds(10)), Is.True, "baresip registered: " + phone.Output);
         Assert.That(await Eventually.TrueAsync(async () => (await RegistrationsAsync(b)).Contains(extension), TimeSpan.FromSeconds(3)), Is.True,
             "node B has the binding");
+        Assert.That(await RegistrationsAsync(b), Does.Contain("\"node\":\"node-a\""), "held by node A");
         // The 200's Record-Route names A only: B is not in the call, and the dialer's ACK and BYE go to A.
         var dialer = await SippPhone.RunAsync("dialer-call-routed", b.SipPort, new SippPhone.Values { Extension = extension, RoutePort = a.SipPort });
         Assert.Multiple(async () =>

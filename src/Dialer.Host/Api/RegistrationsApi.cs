@@ -19,10 +19,11 @@ public static class RegistrationsApi
         return TypedResults.Ok(edge.Location.All()
             .Where(b => extension.Length == 0 || b.Extension == extension)
             .Select(b => new RegistrationView(b.Extension, b.Contact, $"{b.Protocol}:{b.Source}", b.Protocol,
-                Math.Max(0, (int)(b.ExpiresAt - now).TotalSeconds), b.UserAgent, b.QMillis < 0 ? null : b.QMillis / 1000.0))
+                Math.Max(0, (int)(b.ExpiresAt - now).TotalSeconds), b.UserAgent, b.QMillis < 0 ? null : b.QMillis / 1000.0, b.Node))
             .ToArray());
     }
 }
 
-/// <summary>One live binding as the API shows it.</summary>
-public sealed record RegistrationView(string Extension, string Contact, string Source, string Transport, int ExpiresIn, string UserAgent, double? Q);
+/// <summary>One live binding as the API shows it; <c>Node</c> is the cluster node holding its flow ('' alone).</summary>
+public sealed record RegistrationView(string Extension, string Contact, string Source, string Transport, int ExpiresIn, string UserAgent, double? Q,
+    string Node);
