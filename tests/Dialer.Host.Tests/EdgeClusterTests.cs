@@ -222,11 +222,7 @@ public sealed class EdgeClusterTests
     {
         await using var cluster = await Cluster.StartAsync();
         var (a, b) = (cluster.A, cluster.B);
-        using var admin = a.Client();
-        var extension = Random.Shared.Next(30_000_000, 39_999_999).ToString(CultureInfo.InvariantCulture);
-        Assert.That((await admin.PostJsonAsync("/api/phones", $$"""{"extension":"{{extension}}","password":"cluster-password"}""")).StatusCode,
-            Is.EqualTo(HttpStatusCode.Created));
-        await Task.Delay(1000);
+        var extension = await CreatePhoneAsync(a, "cluster-password");
         var answering = LoopbackPorts.Free();
         var registered = await SippPhone.RunAsync("register", a.SipPort,
             new SippPhone.Values { Extension = extension, Password = "cluster-password", ContactPort = answering });
@@ -305,11 +301,7 @@ public sealed class EdgeClusterTests
     {
         await using var cluster = await Cluster.StartAsync();
         var (a, b) = (cluster.A, cluster.B);
-        using var admin = a.Client();
-        var extension = Random.Shared.Next(40_000_000, 49_999_999).ToString(CultureInfo.InvariantCulture);
-        Assert.That((await admin.PostJsonAsync("/api/phones", $$"""{"extension":"{{extension}}","password":"baresip-password"}""")).StatusCode,
-            Is.EqualTo(HttpStatusCode.Created));
-        await Task.Delay(1000);
+        var extension = await CreatePhoneAsync(a, "baresip-password");
 
         // baresip registers with node A over TCP: only A's socket reaches it. Node B, called, hands the call to A.
         await using var phone = Baresip.Start($"<sip:{extension}@127.0.0.1:{a.SipPort};transport=tcp>;auth_pass=baresip-password;answermode=auto");
@@ -327,6 +319,17 @@ public sealed class EdgeClusterTests
             Assert.That(await Eventually.TrueAsync(async () => await LiveDialogsAsync(a) == 0 && await LiveDialogsAsync(b) == 0, TimeSpan.FromSeconds(3)),
                 Is.True, "the call ended on both nodes");
         });
+    }
+
+    /// <summary>A new phone with a random extension, created through <paramref name="node"/> and known to both nodes.</summary>
+    private static async Task<string> CreatePhoneAsync(ServeProcess node, string password)
+    {
+        using var admin = node.Client();
+        var extension = Random.Shared.Next(30_000_000, 49_999_999).ToString(CultureInfo.InvariantCulture);
+        Assert.That((await admin.PostJsonAsync("/api/phones", $$"""{"extension":"{{extension}}","password":"{{password}}"}""")).StatusCode,
+            Is.EqualTo(HttpStatusCode.Created));
+        await Task.Delay(1000); // both nodes' snapshots (polled every 200 ms) have the phone
+        return extension;
     }
 
     private static async Task<string> RegistrationsAsync(ServeProcess node)

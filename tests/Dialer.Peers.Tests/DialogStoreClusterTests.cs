@@ -86,7 +86,7 @@ public sealed class DialogStoreClusterTests
     }
 
     [Test]
-    public async Task Addresses_AreExchanged_AndEndsOfForgottenNodesDropped()
+    public async Task Addresses_AreExchanged_AndAHeartbeatDropsTheEndsOfForgottenNodes()
     {
         await NodeAsync("a", TimeSpan.Zero, granted: 0);
         await NodeAsync("b", TimeSpan.Zero, granted: 0);
@@ -97,7 +97,7 @@ public sealed class DialogStoreClusterTests
 
         await using var connection = await _db.Database.OpenAsync();
         await connection.ExecuteAsync("INSERT INTO dialog_ends (node, id, side, ended_at) VALUES ('gone', '00000000000000c1', 'caller', UTC_TIMESTAMP(6))");
-        await b.ExchangeAddressesAsync("127.0.0.1:5070 127.0.0.1:5071", TimeSpan.FromSeconds(5));
+        await new LeaseStore(_db.Database, "b", new LeasePolicy(TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(10))).HeartbeatAsync([]);
         Assert.That(await connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM dialog_ends"), Is.Zero, "no node 'gone' is left to take it");
     }
 }

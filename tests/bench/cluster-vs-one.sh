@@ -24,7 +24,6 @@ mkdir -p "$OUT"
 HARNESS=bench
 source "$ROOT/tests/lib/harness.sh"
 need sipp=sip-tester
-SIPP_BUFFER="$(( $(cat /proc/sys/net/core/rmem_max 2>/dev/null || echo 4194304) ))"
 
 # The carriers of the bench trunk: the reference SIPp UAS on :5071 and :5072.
 start_carriers() {

@@ -29,9 +29,6 @@ KAMAILIO="$(command -v kamailio || echo /usr/sbin/kamailio)"
 # The carriers of dispatcher.list (and of the edge's bench trunk): the reference SIPp UAS on :5071 and :5072. With a
 # cap they log INVITE and BYE arrival times, from which the carrier's exact peak concurrency is computed.
 carriers=()
-# SIPp's sockets get kernel queues as large as net.core.rmem_max allows (SIPp's default is 64 KiB): a carrier or the
-# dialer that drops a burst would make the proxy under test look slow.
-SIPP_BUFFER="$(( $(cat /proc/sys/net/core/rmem_max 2>/dev/null || echo 4194304) ))"
 start_carriers() {
   local name="$1" port
   for port in 5071 5072; do

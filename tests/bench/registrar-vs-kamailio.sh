@@ -25,7 +25,6 @@ HARNESS=bench
 source "$ROOT/tests/lib/harness.sh"
 need sipp=sip-tester kamailio=kamailio /usr/share/kamailio/mysql/auth_db-create.sql=kamailio-mysql-modules
 KAMAILIO="$(command -v kamailio || echo /usr/sbin/kamailio)"
-SIPP_BUFFER="$(( $(cat /proc/sys/net/core/rmem_max 2>/dev/null || echo 4194304) ))"
 
 dev_db dialer_regbench
 

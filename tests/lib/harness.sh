@@ -33,6 +33,10 @@ sql() {
   MYSQL_PWD=dialer "$(command -v mariadb || command -v mysql)" --no-defaults --protocol=TCP -h127.0.0.1 -P"${dbport:-3307}" -udialer "$@"
 }
 
+# SIPp's sockets get kernel queues as large as net.core.rmem_max allows (SIPp's default is 64 KiB): a carrier or the
+# dialer that drops a burst would make the proxy under test look slow. Pass it as -buff_size.
+SIPP_BUFFER="$(( $(cat /proc/sys/net/core/rmem_max 2>/dev/null || echo 4194304) ))"
+
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
 # A process and its descendants (Kamailio forks its workers, dotnet is one process); their CPU ticks; their

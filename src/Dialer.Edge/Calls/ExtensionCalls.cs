@@ -47,7 +47,7 @@ public sealed class ExtensionCalls(EdgeSettings settings, LocationService locati
         var all = location.Lookup(phone.Extension);
         // This node rings the bindings whose flows it holds. Another node's are reached through that node; a call that
         // node handed over rings only ours (it never goes back).
-        IReadOnlyList<Binding> bindings = [.. all.Where(settings.Cluster.Holds)];
+        IReadOnlyList<Binding> bindings = settings.Cluster.Enabled ? [.. all.Where(settings.Cluster.Holds)] : all;
         if (bindings.Count == 0 && caller != Caller.Node && all.Count > 0)
         {
             var holder = all.MaxBy(b => b.RegisteredAt)!.Node;

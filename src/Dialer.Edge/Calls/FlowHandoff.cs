@@ -47,10 +47,11 @@ public sealed class FlowHandoff(ClientTransactions transactions, Forwarder forwa
                 _ = Responder.RespondAsync(transaction, error == TransactionError.Timeout ? 408 : 503,
                     error == TransactionError.Timeout ? "Request Timeout" : "Service Unavailable");
             });
-        // A final answer that came before this line finds nothing to remove; the CANCEL request then builds nothing.
-        if (client.CancelRequest() is not null)
+        _ringing[key] = (client, node, source);
+        // A final answer (or a timeout) that came before the line above found nothing to remove: remove it now.
+        if (client.State is not (TransactionState.Calling or TransactionState.Proceeding))
         {
-            _ringing[key] = (client, node, source);
+            _ringing.TryRemove(key, out _);
         }
     }
 

@@ -1,5 +1,4 @@
 using System.Collections.Frozen;
-using System.Globalization;
 using System.Net;
 
 namespace Dialer.Edge.Core;
@@ -7,35 +6,34 @@ namespace Dialer.Edge.Core;
 /// <summary>
 /// The listen addresses of the other nodes of a cluster (Dialer:Cluster), as they wrote them in edge_nodes: a Route
 /// naming one of them is a Route through the cluster, so its dialog token is checked here too (a phone whose node died,
-/// or whose requests a load balancer moved, reaches its dialog through any node). Replaced whole by
-/// <see cref="Dialogs.ClusterDialogs"/>; read on every in-dialog request.
+/// or whose requests a load balancer moved, reaches its dialog through any node), and a request from one of them is
+/// another node handing over a call. Replaced whole by <see cref="Dialogs.ClusterDialogs"/> when the nodes change;
+/// read on every in-dialog request and every new INVITE, without allocating.
 /// </summary>
 public sealed class ClusterRoutes
 {
-    private volatile FrozenSet<string> _peers = FrozenSet<string>.Empty;
+    private volatile FrozenSet<IPEndPoint> _peers = FrozenSet<IPEndPoint>.Empty;
     private volatile FrozenDictionary<string, IPEndPoint[]> _alive = FrozenDictionary<string, IPEndPoint[]>.Empty;
     private volatile FrozenSet<IPAddress> _hosts = FrozenSet<IPAddress>.Empty;
+    private string _written = "";
 
     /// <summary>Whether <paramref name="address"/> is a host of another node (flood limits never block the cluster's own traffic).</summary>
     public bool IsNodeHost(IPAddress address)
     {
         ArgumentNullException.ThrowIfNull(address);
-        return _hosts.Contains(address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address);
+        return _hosts.Contains(Normal(address));
     }
 
     /// <summary>Whether host:port (5060 when omitted) is a listen address of another node.</summary>
-    public bool Names(string host, int port)
-    {
-        var peers = _peers;
-        return peers.Count > 0 && IPAddress.TryParse(host, out var address) && peers.Contains(Key(address, port == 0 ? 5060 : port));
-    }
+    public bool Names(string host, int port) =>
+        _peers.Count > 0 && IPAddress.TryParse(host, out var address) && _peers.Contains(new IPEndPoint(Normal(address), port == 0 ? 5060 : port));
 
     /// <summary>Whether <paramref name="source"/> is a listen address of another node (it sends from its listen sockets).</summary>
     public bool Names(IPEndPoint source)
     {
         ArgumentNullException.ThrowIfNull(source);
         var peers = _peers;
-        return peers.Count > 0 && peers.Contains(Key(source.Address, source.Port));
+        return peers.Count > 0 && peers.Contains(source.Address.IsIPv4MappedToIPv6 ? new IPEndPoint(source.Address.MapToIPv4(), source.Port) : source);
     }
 
     /// <summary>A listen address of <paramref name="node"/> in this address family (its first) while it is alive, or null.</summary>
@@ -43,26 +41,31 @@ public sealed class ClusterRoutes
         _alive.TryGetValue(node, out var addresses) ? addresses.FirstOrDefault(a => a.AddressFamily == family) ?? addresses.FirstOrDefault() : null;
 
     /// <summary>Every other node's "host:port host:port ..." as written in edge_nodes, and whether it is alive.</summary>
-    public void Replace(IEnumerable<(string Node, string Addresses, bool Alive)> written)
+    public void Replace(IReadOnlyCollection<(string Node, string Addresses, bool Alive)> written)
     {
         ArgumentNullException.ThrowIfNull(written);
-        var peers = new HashSet<string>(StringComparer.Ordinal);
-        var byNode = new Dictionary<string, IPEndPoint[]>(StringComparer.Ordinal);
+        var signature = string.Join('\n', written.Select(w => $"{w.Node} {w.Alive} {w.Addresses}"));
+        if (signature == _written)
+        {
+            return; // polled twice a second; the nodes rarely change
+        }
         var alive = new Dictionary<string, IPEndPoint[]>(StringComparer.Ordinal);
+        var all = new List<IPEndPoint>();
         foreach (var (node, text, isAlive) in written)
         {
             var addresses = text.Split(' ', StringSplitOptions.RemoveEmptyEntries)
-                .Select(t => IPEndPoint.TryParse(t, out var endpoint) ? endpoint : null).OfType<IPEndPoint>().ToArray();
-            peers.UnionWith(addresses.Select(a => Key(a.Address, a.Port)));
-            byNode[node] = addresses;
+                .Select(t => IPEndPoint.TryParse(t, out var endpoint) ? new IPEndPoint(Normal(endpoint.Address), endpoint.Port) : null)
+                .OfType<IPEndPoint>().ToArray();
+            all.AddRange(addresses);
             if (isAlive)
             {
                 alive[node] = addresses;
             }
         }
-        _peers = peers.ToFrozenSet(StringComparer.Ordinal);
+        _peers = all.ToFrozenSet();
         _alive = alive.ToFrozenDictionary(StringComparer.Ordinal);
-        _hosts = byNode.Values.SelectMany(a => a).Select(a => a.Address.IsIPv4MappedToIPv6 ? a.Address.MapToIPv4() : a.Address).ToFrozenSet();
+        _hosts = all.Select(a => a.Address).ToFrozenSet();
+        _written = signature;
     }
 
     /// <summary>This node's listen addresses as the other nodes read them.</summary>
@@ -72,6 +75,5 @@ public sealed class ClusterRoutes
         return string.Join(' ', bound.Select(b => b.Address.ToString()).Distinct(StringComparer.Ordinal));
     }
 
-    private static string Key(IPAddress address, int port) =>
-        (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString() + "|" + port.ToString(CultureInfo.InvariantCulture);
+    private static IPAddress Normal(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
 }

@@ -213,9 +213,10 @@ public sealed partial class EdgeCore(EdgeHandlers handlers, DialogGuard guard, D
     /// <summary>CANCEL (RFC 3261 §9.2, §16.10): 200 at once when it matches an early dialog's INVITE from the same caller, then the call cancels.</summary>
     private async Task CancelAsync(ServerTransaction transaction, SipMessage cancel, SipEndpoint source)
     {
-        var dialog = transaction.Key is var key && dialogs.FindByInvite(key with { Method = SipMethod.Invite, MethodName = "" }) is { } found
-            && found.Caller.Sends(source) ? found : null;
-        if (dialog is null && handlers.Extensions.Handoff?.Cancel(key with { Method = SipMethod.Invite, MethodName = "" }, source) == true)
+        var inviteKey = transaction.Key with { Method = SipMethod.Invite, MethodName = "" };
+        var dialog = dialogs.FindByInvite(inviteKey) is { } found && found.Caller.Sends(source) ? found : null;
+        // No dialog here: the INVITE may have been handed to the node holding the phone's flow.
+        if (dialog is null && handlers.Extensions.Handoff?.Cancel(inviteKey, source) == true)
         {
             await Responder.RespondAsync(transaction, 200, "OK");
             return;

@@ -79,7 +79,7 @@ public sealed partial class DialogStore
 
     /// <summary>
     /// Writes this node's listen addresses and reads every other node's, so a Route naming another node is known for
-    /// ours; ends left for nodes the cluster has forgotten (dead past their orphan hold) are dropped on the way.
+    /// ours (ends left for nodes the cluster forgets go with them, <see cref="LeaseStore.HeartbeatAsync"/>).
     /// </summary>
     /// <param name="addresses">This node's listen addresses, "host:port host:port ...".</param>
     /// <param name="deadAfter">A node without a heartbeat this long is read as not alive.</param>
@@ -91,7 +91,6 @@ public sealed partial class DialogStore
         await using var connection = await database.OpenAsync(cancellationToken);
         await connection.ExecuteAsync("UPDATE edge_nodes SET sip_addresses = @addresses WHERE node = @node AND sip_addresses <> @addresses",
             new { node, addresses });
-        await connection.ExecuteAsync("DELETE e FROM dialog_ends e LEFT JOIN edge_nodes n ON n.node = e.node WHERE n.node IS NULL");
         var rows = await connection.QueryAsync<(string Node, string Addresses, int Alive)>("""
             SELECT node, sip_addresses, heartbeat_at >= UTC_TIMESTAMP(6) - INTERVAL @seconds SECOND
             FROM edge_nodes WHERE node <> @node AND sip_addresses <> ''

@@ -31,7 +31,7 @@ public sealed class LeaseStore(PeerDatabase database, string node, LeasePolicy p
 
     /// <summary>
     /// The node is alive with these grants (its own rows, written as given: a shrink, or channels restored at start);
-    /// nodes dead past their orphan hold are forgotten. Returns how many nodes are alive, this one included.
+    /// nodes dead past their orphan hold are forgotten, with the dialog ends left for them. Returns how many nodes are alive, this one included.
     /// </summary>
     public async Task<int> HeartbeatAsync(IReadOnlyCollection<LeaseGrant> grants, CancellationToken cancellationToken = default)
     {
@@ -51,6 +51,10 @@ public sealed class LeaseStore(PeerDatabase database, string node, LeasePolicy p
         await connection.ExecuteAsync("""
             DELETE l FROM channel_leases l JOIN edge_nodes n ON n.node = l.node
             WHERE n.heartbeat_at < UTC_TIMESTAMP(6) - INTERVAL @seconds SECOND
+            """, new { seconds = forgetBefore.TotalSeconds });
+        await connection.ExecuteAsync("""
+            DELETE e FROM dialog_ends e LEFT JOIN edge_nodes n ON n.node = e.node
+            WHERE n.node IS NULL OR n.heartbeat_at < UTC_TIMESTAMP(6) - INTERVAL @seconds SECOND
             """, new { seconds = forgetBefore.TotalSeconds });
         await connection.ExecuteAsync("DELETE FROM edge_nodes WHERE heartbeat_at < UTC_TIMESTAMP(6) - INTERVAL @seconds SECOND",
             new { seconds = forgetBefore.TotalSeconds });
