@@ -258,4 +258,51 @@ public sealed class TransactionTests(bool timerHeap) : ITransactionUser
         Assert.That(_requests.Single().Transaction, Is.Null);
         Assert.That(Encoding.ASCII.GetString(_requests[0].Request.CallId), Is.EqualTo("call-1"));
     }
+
+    [Test]
+    public async Task AnsweredTransactions_WaitWithoutATimerEach_AndEndInTheOrderTheirWaitsRunOut()
+    {
+        var heap = new TimerHeap(_clock);
+        _layer = new TransactionLayer(new TransactionContext(_sender, heap, SipTimers.Default), this);
+        for (var i = 0; i < 50; i++)
+        {
+            Receive(Request("OPTIONS", branch: $"z9hG4bKwait{i}"));
+            await _requests[^1].Transaction!.RespondAsync(Messages.Bytes(Response(200, "OPTIONS", branch: $"z9hG4bKwait{i}")), 200);
+        }
+        // Fifty transactions in timer J: one timer between them (the waits' own), none each.
+        Assert.That(_layer.ServerCount, Is.EqualTo(50));
+        Assert.That(heap.Count, Is.EqualTo(1));
+
+        // A shorter wait that starts after the longer ones still ends first: a 5 s timer K among 32 s timer Js.
+        var client = await Send("OPTIONS", s_udpPeer);
+        Receive(Response(200, "OPTIONS"));
+        Assert.That(_layer.ClientCount, Is.EqualTo(1));
+        Advance(5.1);
+        Assert.That(_layer.ClientCount, Is.Zero, "timer K");
+        Assert.That(client.State, Is.EqualTo(TransactionState.Terminated));
+        Assert.That(_layer.ServerCount, Is.EqualTo(50));
+
+        // Retransmissions are still answered while they wait, and they end at timer J.
+        Receive(Request("OPTIONS", branch: "z9hG4bKwait7"));
+        Assert.That(_sender.Count("SIP/2.0 200"), Is.EqualTo(51));
+        Advance(26.8);
+        Assert.That(_layer.ServerCount, Is.EqualTo(50));
+        Advance(0.2);
+        Assert.That(_layer.ServerCount, Is.Zero);
+        Assert.That(heap.Count, Is.Zero, "nothing left armed");
+    }
+
+    [Test]
+    public async Task AWaitingTransactionDisposedEarly_IsEndedOnce()
+    {
+        var ended = 0;
+        Receive(Request("OPTIONS"));
+        var transaction = _requests.Single().Transaction!;
+        transaction.Terminated += _ => ended++;
+        await transaction.RespondAsync(Messages.Bytes(Response(200, "OPTIONS")), 200);
+        transaction.Dispose();
+        Assert.That(_layer.ServerCount, Is.Zero);
+        Advance(32.1);
+        Assert.That(ended, Is.EqualTo(1));
+    }
 }

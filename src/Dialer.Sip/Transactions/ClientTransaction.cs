@@ -84,8 +84,7 @@ public sealed class ClientTransaction : SipTransaction
                     {
                         // RFC 6026 §7.2: Accepted, so that 2xx retransmissions (or forks) still reach the TU (timer M).
                         MoveTo(TransactionState.Accepted);
-                        StopTimers();
-                        Schedule(Timers.TransactionTimeout, () => MoveTo(TransactionState.Terminated));
+                        WaitOut(Timers.TransactionTimeout); // timer M
                     }
                     else
                     {
@@ -158,11 +157,11 @@ public sealed class ClientTransaction : SipTransaction
             RequestBuilder.AckForFailure(Request, response, buffer);
             _ack = buffer.WrittenSpan.ToArray();
             Send(_ack);
-            Schedule(Peer.IsReliable ? TimeSpan.Zero : Timers.TimerD, () => MoveTo(TransactionState.Terminated)); // timer D
+            WaitOut(Peer.IsReliable ? TimeSpan.Zero : Timers.TimerD); // timer D
         }
         else
         {
-            Schedule(Peer.IsReliable ? TimeSpan.Zero : Timers.T4, () => MoveTo(TransactionState.Terminated)); // timer K
+            WaitOut(Peer.IsReliable ? TimeSpan.Zero : Timers.T4); // timer K
         }
     }
 

@@ -83,7 +83,7 @@ public sealed class ServerTransaction : SipTransaction
                 // without resending anything itself: the 2xx is not kept for the 32 s it waits.
                 _lastResponse = null;
                 MoveTo(TransactionState.Accepted);
-                Schedule(Timers.TransactionTimeout, () => MoveTo(TransactionState.Terminated));
+                WaitOut(Timers.TransactionTimeout); // timer L
                 return SendAsync(response.ToArray());
             }
             _lastResponse = response.ToArray();
@@ -136,7 +136,7 @@ public sealed class ServerTransaction : SipTransaction
         else
         {
             _request = null;
-            Schedule(Peer.IsReliable ? TimeSpan.Zero : Timers.TransactionTimeout, () => MoveTo(TransactionState.Terminated)); // timer J
+            WaitOut(Peer.IsReliable ? TimeSpan.Zero : Timers.TransactionTimeout); // timer J
         }
     }
 
@@ -162,8 +162,9 @@ public sealed class ServerTransaction : SipTransaction
             if (State == TransactionState.Completed && IsInvite)
             {
                 MoveTo(TransactionState.Confirmed);
-                StopTimers();
-                Schedule(Peer.IsReliable ? TimeSpan.Zero : Timers.T4, () => MoveTo(TransactionState.Terminated)); // timer I
+                // Confirmed only absorbs ACKs: the response is never sent again.
+                _lastResponse = null;
+                WaitOut(Peer.IsReliable ? TimeSpan.Zero : Timers.T4); // timer I
                 return true;
             }
             return State == TransactionState.Confirmed;

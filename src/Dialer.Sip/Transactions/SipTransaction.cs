@@ -6,7 +6,7 @@ namespace Dialer.Sip.Transactions;
 /// <summary>What every transaction has: a key, a peer, a state under a lock, and timers on the injected clock.</summary>
 public abstract class SipTransaction : IDisposable
 {
-    private readonly List<ITimer> _timers = [];
+    private List<ITimer>? _timers;
     private List<Action>? _deferred;
 
     protected SipTransaction(TransactionKey key, SipEndpoint peer, TransactionContext context)
@@ -43,11 +43,38 @@ public abstract class SipTransaction : IDisposable
     /// </summary>
     protected void StopTimers()
     {
+        if (_timers is null)
+        {
+            return;
+        }
         foreach (var timer in _timers)
         {
             timer.Dispose();
         }
-        _timers.Clear();
+        _timers = null;
+    }
+
+    /// <summary>
+    /// Ends the transaction once <paramref name="wait"/> has passed, without a timer of its own (see
+    /// <see cref="TransactionWaits"/>): for the last state of an answered transaction, which only absorbs retransmissions.
+    /// </summary>
+    protected void WaitOut(TimeSpan wait)
+    {
+        StopTimers();
+        Context.Waits.Add(this, wait);
+    }
+
+    /// <summary>Its wait is over (<see cref="WaitOut"/>): ends it unless it ended before.</summary>
+    internal void Expire()
+    {
+        lock (Gate)
+        {
+            if (State != TransactionState.Terminated)
+            {
+                MoveTo(TransactionState.Terminated);
+            }
+        }
+        RunDeferred();
     }
 
     /// <summary>Starts a timer that runs <paramref name="fire"/> under the lock unless the transaction has ended.</summary>
@@ -64,7 +91,7 @@ public abstract class SipTransaction : IDisposable
             }
             RunDeferred();
         }, null, due, Timeout.InfiniteTimeSpan);
-        _timers.Add(timer);
+        (_timers ??= []).Add(timer);
         return timer;
     }
 
@@ -150,4 +177,7 @@ public sealed record TransactionContext(ISipSender Sender, TimeProvider Time, Si
 
     /// <summary>Where retransmissions are counted; null counts nothing.</summary>
     public SipMetrics? Metrics { get; init; }
+
+    /// <summary>The last waits of this context's answered transactions (one timer for all of them).</summary>
+    public TransactionWaits Waits { get; } = new(Time);
 }

@@ -105,7 +105,7 @@ internal sealed class UdpChannel : IAsyncDisposable
     {
         var buffer = GC.AllocateUninitializedArray<byte>(MaxDatagram);
         var address = new SocketAddress(Local.AddressFamily);
-        var template = new IPEndPoint(Local.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
+        var sources = new SourceCache(Local.AddressFamily);
         while (!_stopping)
         {
             int received;
@@ -126,7 +126,7 @@ internal sealed class UdpChannel : IAsyncDisposable
             {
                 continue;
             }
-            var source = new SipEndpoint(SipProtocol.Udp, (IPEndPoint)template.Create(address));
+            var source = new SipEndpoint(SipProtocol.Udp, sources.Get(address));
             if (StunBinding.IsStun(buffer.AsSpan(0, received)))
             {
                 // A NAT keepalive or address discovery on the SIP port: answered here, never parsed as SIP.
