@@ -82,6 +82,9 @@ public sealed partial class EdgeService : IAsyncDisposable
     }
 
     private readonly SipMetrics _sipMetrics;
+
+    /// <summary>The SIP stack's message counts (exported by the host).</summary>
+    public SipMetrics SipMetrics => _sipMetrics;
     private readonly ISipTap? _tap;
 
     /// <summary>The edge's instruments (setup time, live transactions and dialogs, write-behind queues).</summary>

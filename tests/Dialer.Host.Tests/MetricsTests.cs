@@ -94,6 +94,9 @@ public sealed partial class MetricsTests
     public void NewSeries_CountTheCall()
     {
         Assert.That(Value("dialer_sip_requests_received_total{method=\"INVITE\"}"), Is.GreaterThanOrEqualTo(1));
+        // Counted in slots and read at the scrape (observable instruments), still exported as counters.
+        Assert.That(_scrape, Does.Contain("# TYPE dialer_sip_requests_received_total counter"));
+        Assert.That(_scrape, Does.Contain("# TYPE dialer_sip_responses_sent_total counter"));
         Assert.That(Value("dialer_sip_requests_received_total{method=\"BYE\"}"), Is.GreaterThanOrEqualTo(1));
         Assert.That(Value("dialer_sip_responses_sent_total{class=\"2xx\"}"), Is.GreaterThanOrEqualTo(2), "200 to the INVITE and to the BYE");
         Assert.That(Value("dialer_sip_responses_sent_total{class=\"1xx\"}"), Is.GreaterThanOrEqualTo(1), "100 Trying");

@@ -29,12 +29,15 @@ public sealed class DialerMetrics : IDisposable
         Registry = Prometheus.Metrics.NewCustomRegistry();
         DotNetStats.Register(Registry);
         _ = new EdgeMetricFamilies(Registry, edge, peers, board, health);
+        var sip = new SipMetricFamilies(Registry, edge.SipMetrics);
         _adapter = MeterAdapter.StartListening(new MeterAdapterOptions
         {
             Registry = Registry,
             // MetricFactory defaults to prometheus-net's static default factory, which would ignore Registry.
             MetricFactory = Prometheus.Metrics.WithCustomRegistry(Registry),
-            InstrumentFilterPredicate = instrument => ReferenceEquals(instrument.Meter.Scope, meters) || instrument.Meter.Name == RuntimeMeter,
+            // The SIP message counts are exported as counters from their slots (SipMetricFamilies); the adapter would type them gauges.
+            InstrumentFilterPredicate = instrument => (ReferenceEquals(instrument.Meter.Scope, meters) && !sip.Exports(instrument))
+                || instrument.Meter.Name == RuntimeMeter,
             // A series the meters stopped updating is dropped after this long; a day keeps quiet trunks on the dashboard.
             MetricsExpireAfter = TimeSpan.FromDays(1),
             ResolveHistogramBuckets = instrument => instrument.Meter.Name switch
