@@ -305,4 +305,23 @@ public sealed class TransactionTests(bool timerHeap) : ITransactionUser
         Advance(32.1);
         Assert.That(ended, Is.EqualTo(1));
     }
+
+    [Test]
+    public void ServerKeys_FromMoreSendersThanTheSentByCacheHolds_StayApart()
+    {
+        static string From(string host, int port) =>
+            Request("OPTIONS", branch: "z9hG4bKsame").Replace("192.0.2.10:5060", $"{host}:{port}", StringComparison.Ordinal);
+        var senders = new[] { ("a.example", 5060), ("b.example", 5060), ("a.example", 5070), ("C.Example", 5060), ("d.example", 5060), ("e.example", 5060) };
+        foreach (var (host, port) in senders)
+        {
+            Receive(From(host, port));
+        }
+        // One branch, six sent-bys: six transactions (RFC 3261 §17.2.3 matches on both).
+        Assert.That(_layer.ServerCount, Is.EqualTo(6));
+        // The first sender again, once the cache has turned over, and a case-changed host: both retransmissions.
+        Receive(From("a.example", 5060));
+        Receive(From("c.example", 5060));
+        Assert.That(_layer.ServerCount, Is.EqualTo(6));
+        Assert.That(_requests, Has.Count.EqualTo(6));
+    }
 }

@@ -5,6 +5,8 @@
 #
 #   tests/bench/registrar-vs-kamailio.sh [RATE ...]   default rates: 4000 8000 12000 16000
 #   BENCH_SECONDS=10 (load per rate)   BENCH_ONLY=edge|kamailio (run one side)
+#   BENCH_BISECT=1: instead of the rates, find each side's highest passing rate (< 0.1 % failed, >= 95 % of the offered
+#   rate achieved) by bisection between BENCH_LOW=2000 and BENCH_HIGH=20000 reg/s, to BENCH_STEP=500 reg/s.
 #
 # Each "call" is REGISTER -> 401 -> REGISTER with digest -> 200 for the next of 10,000 users (100000..109999, password
 # pw<user>), all from one address and port, as a call centre behind one NAT. The 10,000 phones are created through the
@@ -42,32 +44,62 @@ register() { # RATE CALLS DIR [stats]
 }
 
 run_ladder() { # NAME PID
-  local name="$1" pid="$2" hz rate calls stats before after start elapsed cpu sampler
-  hz="$(getconf CLK_TCK)"
+  local name="$1" pid="$2" rate
   register 1000 10000 "$OUT/$name-warmup"
   sleep 2
+  if [[ -n "${BENCH_BISECT:-}" ]]; then
+    bisect "$name" "$pid"
+    return
+  fi
   for rate in "${RATES[@]}"; do
-    calls=$((rate * SECONDS_PER_RATE))
-    stats="$OUT/$name-$rate.csv"
-    (peak=0; while :; do v="$(tree_pss "$pid")"; ((v > peak)) && peak=$v && echo "$peak" >"$OUT/$name-$rate.pss"; sleep 0.5; done) &
-    sampler=$!
-    before="$(tree_ticks "$pid")"
-    start="$(date +%s.%N)"
-    register "$rate" "$calls" "$OUT/$name-$rate" "$stats"
-    after="$(tree_ticks "$pid")"
-    elapsed="$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN {print b - a}')"
-    kill "$sampler" 2>/dev/null; wait "$sampler" 2>/dev/null || true
-    cpu="$(awk -v t=$((after - before)) -v hz="$hz" -v e="$elapsed" 'BEGIN {printf "%d", t * 100 / hz / e}')"
-    awk -F';' -v name="$name" -v rate="$rate" -v calls="$calls" -v cpu="$cpu" -v pss="$(cat "$OUT/$name-$rate.pss" 2>/dev/null || echo 0)" '
-      NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
-      $col["OutgoingCall(P)"] > 0 { placing++ }
-      { ok = $col["SuccessfulCall(C)"]; failed = $col["FailedCall(C)"]; placed = $col["OutgoingCall(C)"] }
-      END {
-        done = ok + failed; pct = done ? 100 * failed / done : 100
-        printf "%-9s %6d reg/s offered %7d registrations %7d ok %6d failed %6.2f%%  %6.0f reg/s placed  cpu %3d%%  pss %6d KiB\n",
-          name, rate, calls, ok, failed, pct, placing ? placed / placing : 0, cpu, pss
-      }' "$stats" | tee -a "$OUT/summary.txt"
+    run_rate "$name" "$pid" "$rate"
   done
+}
+
+# bisect NAME PID: the highest rate that passes (< 0.1 % failed, >= 95 % of the offered rate achieved), searched between
+# BENCH_LOW and BENCH_HIGH to BENCH_STEP.
+bisect() {
+  local name="$1" pid="$2" low="${BENCH_LOW:-2000}" high="${BENCH_HIGH:-20000}" step="${BENCH_STEP:-500}" mid best=0
+  while ((high - low > step)); do
+    mid=$(((low + high) / 2 / step * step))
+    ((mid <= low)) && mid=$((low + step))
+    ((mid >= high)) && break
+    run_rate "$name" "$pid" "$mid"
+    if [[ "$(cat "$OUT/$name-$mid.verdict")" == pass ]]; then best=$mid; low=$mid; else high=$mid; fi
+    sleep 9 # the registrations of a failed rate time out (8 s) before the next one
+  done
+  printf '%-9s highest passing rate: %d reg/s (bisection to %d reg/s)\n' "$name" "$best" "$step" | tee -a "$OUT/summary.txt"
+}
+
+run_rate() { # NAME PID RATE: one SIPp run, its line in the summary and its verdict in $OUT/NAME-RATE.verdict
+  local name="$1" pid="$2" rate="$3" hz calls stats before after start elapsed cpu sampler
+  hz="$(getconf CLK_TCK)"
+  calls=$((rate * SECONDS_PER_RATE))
+  stats="$OUT/$name-$rate.csv"
+  (peak=0; while :; do v="$(tree_pss "$pid")"; ((v > peak)) && peak=$v && echo "$peak" >"$OUT/$name-$rate.pss"; sleep 0.5; done) &
+  sampler=$!
+  before="$(tree_ticks "$pid")"
+  start="$(date +%s.%N)"
+  register "$rate" "$calls" "$OUT/$name-$rate" "$stats"
+  after="$(tree_ticks "$pid")"
+  elapsed="$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN {print b - a}')"
+  kill "$sampler" 2>/dev/null; wait "$sampler" 2>/dev/null || true
+  cpu="$(awk -v t=$((after - before)) -v hz="$hz" -v e="$elapsed" 'BEGIN {printf "%d", t * 100 / hz / e}')"
+  awk -F';' -v name="$name" -v rate="$rate" -v calls="$calls" -v cpu="$cpu" -v pss="$(cat "$OUT/$name-$rate.pss" 2>/dev/null || echo 0)" \
+    -v verdict="$OUT/$name-$rate.verdict" '
+    NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+    # Achieved rate: the mean of the one-second periods in which SIPp was registering, without the first and the last
+    # (partial) ones.
+    $col["OutgoingCall(P)"] > 0 { period[placing++] = $col["OutgoingCall(P)"] }
+    { ok = $col["SuccessfulCall(C)"]; failed = $col["FailedCall(C)"]; placed = $col["OutgoingCall(C)"] }
+    END {
+      done = ok + failed; pct = done ? 100 * failed / done : 100
+      if (placing > 2) { for (i = 1; i < placing - 1; i++) steady += period[i]; achieved = steady / (placing - 2) }
+      else { achieved = placing ? placed / placing : 0 }
+      printf "%-9s %6d reg/s offered %7d registrations %7d ok %6d failed %6.2f%%  %6.0f reg/s placed  cpu %3d%%  pss %6d KiB\n",
+        name, rate, calls, ok, failed, pct, achieved, cpu, pss
+      printf "%s\n", (pct < 0.1 && achieved >= 0.95 * rate) ? "pass" : "fail" > verdict
+    }' "$stats" | tee -a "$OUT/summary.txt"
 }
 
 if [[ "${BENCH_ONLY:-}" != edge ]]; then
