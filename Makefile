@@ -7,13 +7,17 @@ SHELL := /bin/bash
 DOTNET ?= dotnet
 CONFIG ?= etc/dialer.json
 DIALER = $(DOTNET) src/Dialer.Host/bin/Debug/net10.0/dialer.dll
+# `make run` serves the Release build, as the benchmarks do (README "Benchmarks"): same code generation and the same
+# runtime settings (server GC, thread-pool spin limit) as the figures there.
+RELEASE_DIR = var/release
+RUN_DIALER = $(DOTNET) $(RELEASE_DIR)/dialer.dll
 DB = bash etc/dev-db.sh
 
 # Admin API token for local runs only; override for anything shared.
 DIALER_ADMIN_TOKEN ?= dev-admin-token
 export DIALER_ADMIN_TOKEN
 
-.PHONY: build db db-stop migrate run test clean dialer dist install
+.PHONY: build release db db-stop migrate run test clean dialer dist install
 
 # `make dist`: var/dist/dialer-VERSION-linux-x64.tar.gz, a self-contained linux-x64 publish (no .NET needed on
 # the target) with etc/ (dialer.json, systemd unit, bash completion) and sql/. SELF_CONTAINED=false makes a
@@ -36,6 +40,9 @@ UNITDIR ?= /lib/systemd/system
 build:
 	$(DOTNET) build Dialer.sln -nologo -v minimal
 
+release:
+	$(DOTNET) build src/Dialer.Host -c Release -nologo -v minimal -o $(RELEASE_DIR)
+
 # Private MariaDB (see etc/dev-db.conf); `start` is idempotent and its last
 # stdout line is the connection string.
 db:
@@ -49,23 +56,25 @@ migrate: build db
 
 # One shell so the exported connection string reaches every step; exec so
 # Ctrl-C goes straight to the server.
-run: build
+run: release
 	cs="$$( $(DB) start | tail -n1 )"; \
 	export Dialer__Database__ConnectionString="$$cs"; \
-	$(DIALER) migrate --config $(CONFIG); \
-	$(DIALER) demo load --config $(CONFIG); \
+	$(RUN_DIALER) migrate --config $(CONFIG); \
+	$(RUN_DIALER) demo load --config $(CONFIG); \
 	bash etc/demo-carriers.sh start; \
 	trap 'bash etc/demo-carriers.sh stop' EXIT; \
 	echo "Admin API: http://127.0.0.1:8080  token: $$DIALER_ADMIN_TOKEN"; \
 	echo "Web console: http://127.0.0.1:8080/admin/  (sign in with the token above)"; \
 	echo "  try: curl -H \"Authorization: Bearer $$DIALER_ADMIN_TOKEN\" http://127.0.0.1:8080/api/trunks"; \
 	echo "  health: make dialer ARGS='health report'  (stop a carrier: bash etc/demo-carriers.sh stop 5081)"; \
-	$(DIALER) serve --config $(CONFIG)
+	$(RUN_DIALER) serve --config $(CONFIG)
 
 # Any CLI verb against the private MariaDB, beside a running `make run`: make dialer ARGS='health report'
+# (the build `make run` serves, brought up to date quietly).
 dialer:
+	@out="$$( $(DOTNET) build src/Dialer.Host -c Release -nologo -v quiet -o $(RELEASE_DIR) 2>&1 )" || { echo "$$out"; exit 1; }
 	@cs="$$( $(DB) start 2>/dev/null | tail -n1 )"; \
-	Dialer__Database__ConnectionString="$$cs" $(DIALER) $(ARGS) --config $(CONFIG)
+	Dialer__Database__ConnectionString="$$cs" $(RUN_DIALER) $(ARGS) --config $(CONFIG)
 
 # Tests get the server via DIALER_TEST_DB and create/drop their own databases.
 # One TRX per test project, named after it (timestamped names can collide).
@@ -73,7 +82,7 @@ dialer:
 TEST_PROJECTS = $(wildcard tests/*.Tests/*.Tests.csproj)
 test: db
 	bash etc/test-deps.sh
-	rm -rf TestResults
+	rm -rf TestResults $(RELEASE_DIR)
 	$(DOTNET) build Dialer.sln -nologo -v minimal
 	export DIALER_TEST_DB="$$( $(DB) start | tail -n1 )"; rc=0; \
 	for project in $(TEST_PROJECTS); do \
@@ -84,7 +93,7 @@ test: db
 
 clean:
 	find src tests -type d \( -name bin -o -name obj \) -prune -exec rm -rf {} +
-	rm -rf TestResults
+	rm -rf TestResults $(RELEASE_DIR)
 
 dist:
 	rm -rf $(DIST_DIR) $(DIST_DIR).tar.gz

@@ -13,7 +13,9 @@ public sealed class DigestServer(DigestNonces nonces, int maxTrackedNonces = 100
     private static readonly string s_dummyHa1 = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
     private readonly ConcurrentDictionary<string, (uint Count, DateTimeOffset ExpiresAt)> _lastCount = new(StringComparer.Ordinal);
     private readonly TimeProvider _time = clock ?? TimeProvider.System;
-    private long _lastSweep;
+    private readonly Lock _room = new();
+    // Nonces expiring at or before this (UTC ticks) had their counts forgotten to make room: one coming back is stale.
+    private long _forgottenUpTo = long.MinValue;
 
     /// <summary>Nonces whose counts are tracked now (bounded: each entry lives only as long as its nonce).</summary>
     public int TrackedNonces => Volatile.Read(ref _tracked);
@@ -78,60 +80,104 @@ public sealed class DigestServer(DigestNonces nonces, int maxTrackedNonces = 100
         {
             return DigestVerdict.Rejected;
         }
-        return AdvanceCount(nonce, nc, expiresAt) ? DigestVerdict.Accepted : DigestVerdict.BadNonce;
+        return AdvanceCount(nonce, nc, expiresAt);
     }
 
     /// <summary>
-    /// RFC 7616 §3.4: the nonce-count must increase for each request with the same nonce. Each count is kept until its
-    /// nonce goes stale (a stale nonce is refused anyway), never wiped wholesale, so forgetting can never reopen a replay.
-    /// When the table is full of live nonces, a new nonce is refused (a fresh challenge) rather than tracked loosely.
+    /// RFC 7616 §3.4: the nonce-count must increase for each request with the same nonce. The counts are bounded: when
+    /// the table is full, the older half by issue time is forgotten and the cutoff remembered, so a forgotten nonce is
+    /// stale from then on (its phone answers a fresh challenge, one round trip; a replay is never accepted). This is
+    /// Kamailio's nc_array wrapping round. Refusing every new nonce instead, as this did, locked all phones out once
+    /// 200,000 nonces were used within a nonce lifetime (about 700 registrations a second for five minutes).
     /// </summary>
-    private bool AdvanceCount(string nonce, uint nc, DateTimeOffset expiresAt)
+    private DigestVerdict AdvanceCount(string nonce, uint nc, DateTimeOffset expiresAt)
     {
-        if (Volatile.Read(ref _tracked) >= maxTrackedNonces && !_lastCount.ContainsKey(nonce))
-        {
-            Sweep();
-            if (Volatile.Read(ref _tracked) >= maxTrackedNonces)
-            {
-                return false;
-            }
-        }
         while (true)
         {
             if (_lastCount.TryGetValue(nonce, out var last))
             {
                 if (nc <= last.Count)
                 {
-                    return false;
+                    return DigestVerdict.BadNonce;
                 }
                 if (_lastCount.TryUpdate(nonce, (nc, expiresAt), last))
                 {
-                    return true;
+                    return DigestVerdict.Accepted;
                 }
+                continue;
             }
-            else if (_lastCount.TryAdd(nonce, (nc, expiresAt)))
+            if (Forgotten(expiresAt))
+            {
+                return DigestVerdict.Stale;
+            }
+            if (Volatile.Read(ref _tracked) >= maxTrackedNonces)
+            {
+                MakeRoom();
+            }
+            if (_lastCount.TryAdd(nonce, (nc, expiresAt)))
             {
                 Interlocked.Increment(ref _tracked);
-                return true;
+                // Room was made meanwhile past this nonce: it may be one counted before and just forgotten.
+                if (Forgotten(expiresAt))
+                {
+                    if (_lastCount.TryRemove(new KeyValuePair<string, (uint, DateTimeOffset)>(nonce, (nc, expiresAt))))
+                    {
+                        Interlocked.Decrement(ref _tracked);
+                    }
+                    return DigestVerdict.Stale;
+                }
+                return DigestVerdict.Accepted;
             }
         }
     }
 
-    /// <summary>Drops counts of nonces that have gone stale; at most once a second.</summary>
-    private void Sweep()
+    private bool Forgotten(DateTimeOffset expiresAt) => expiresAt.UtcTicks <= Interlocked.Read(ref _forgottenUpTo);
+
+    /// <summary>
+    /// Forgets the counts of stale nonces and of the older half of the live ones. The cutoff is raised before anything is
+    /// removed, so a nonce is never both forgotten and taken as new. One thread at a time; the others go on meanwhile.
+    /// </summary>
+    private void MakeRoom()
     {
-        var now = _time.GetUtcNow();
-        var last = Interlocked.Read(ref _lastSweep);
-        if (now.UtcTicks - last < TimeSpan.TicksPerSecond || Interlocked.CompareExchange(ref _lastSweep, now.UtcTicks, last) != last)
+        if (!_room.TryEnter())
         {
             return;
         }
-        foreach (var (key, entry) in _lastCount)
+        try
         {
-            if (entry.ExpiresAt <= now && _lastCount.TryRemove(key, out _))
+            if (Volatile.Read(ref _tracked) < maxTrackedNonces)
             {
-                Interlocked.Decrement(ref _tracked);
+                return;
             }
+            var expiries = _lastCount.Select(entry => entry.Value.ExpiresAt.UtcTicks).ToArray();
+            if (expiries.Length == 0)
+            {
+                return;
+            }
+            Array.Sort(expiries);
+            var newest = expiries[^1];
+            // The older half, but never the newest millisecond's nonces, which a cutoff cannot tell from ones to come.
+            var cutoff = expiries[(expiries.Length - 1) / 2];
+            if (cutoff >= newest)
+            {
+                cutoff = Array.FindLast(expiries, e => e < newest);
+            }
+            cutoff = Math.Max(cutoff, _time.GetUtcNow().UtcTicks);
+            if (cutoff > Interlocked.Read(ref _forgottenUpTo))
+            {
+                Interlocked.Exchange(ref _forgottenUpTo, cutoff);
+            }
+            foreach (var entry in _lastCount)
+            {
+                if (entry.Value.ExpiresAt.UtcTicks <= cutoff && _lastCount.TryRemove(entry))
+                {
+                    Interlocked.Decrement(ref _tracked);
+                }
+            }
+        }
+        finally
+        {
+            _room.Exit();
         }
     }
 }

@@ -37,10 +37,11 @@ public sealed class TransactionWaits
     /// <summary>Ends <paramref name="transaction"/> once <paramref name="wait"/> has passed (zero: at the clock's next turn).</summary>
     internal void Add(SipTransaction transaction, TimeSpan wait)
     {
-        var now = _time.GetTimestamp();
-        var due = now + Stamps(wait);
         lock (_gate)
         {
+            // The time is read under the lock, so a lane's entries are queued in deadline order.
+            var now = _time.GetTimestamp();
+            var due = now + Stamps(wait);
             LaneFor(wait).Entries.Enqueue(new Entry(due, transaction));
             if (due < _armedFor)
             {
@@ -81,9 +82,9 @@ public sealed class TransactionWaits
                 {
                     next = head.Due;
                 }
-                if (lane.Entries.Count == 0)
+                if (lane.Entries.Count == 0 && lane.Entries.EnsureCapacity(0) > 4096)
                 {
-                    // A burst's worth of slots is not kept once the lane drained.
+                    // A burst's worth of slots is not kept once the lane drained (a small lane keeps its few).
                     lane.Entries.TrimExcess();
                 }
             }
