@@ -74,27 +74,12 @@ run_ladder() {
   local name="$1" pid="$2" rate
   warm_up
   if [[ -n "${BENCH_BISECT:-}" ]]; then
-    bisect "$name" "$pid"
+    bisect "$name" "$pid" cps 5 1000 8000 250 # the calls of a failed rate time out before the next one
     return
   fi
   for rate in "${RATES[@]}"; do
     run_rate "$name" "$pid" "$rate"
   done
-}
-
-# bisect NAME PID: the highest rate that passes (< 0.1 % failed, >= 95 % of the offered rate achieved), searched
-# between BENCH_LOW and BENCH_HIGH (default 1000 and 8000 cps) to BENCH_STEP (default 250 cps).
-bisect() {
-  local name="$1" pid="$2" low="${BENCH_LOW:-1000}" high="${BENCH_HIGH:-8000}" step="${BENCH_STEP:-250}" mid best=0
-  while ((high - low > step)); do
-    mid=$(((low + high) / 2 / step * step))
-    ((mid <= low)) && mid=$((low + step))
-    ((mid >= high)) && break
-    run_rate "$name" "$pid" "$mid"
-    if [[ "$(cat "$OUT/$name-$mid.verdict")" == pass ]]; then best=$mid; low=$mid; else high=$mid; fi
-    sleep 5 # the calls of a failed rate time out before the next one
-  done
-  printf '%-9s highest passing rate: %d cps (bisection to %d cps)\n' "$name" "$best" "$step" | tee -a "$OUT/summary.txt"
 }
 
 # run_rate NAME PID RATE: one SIPp run at RATE, its line in the summary and its verdict in $OUT/NAME-RATE.verdict.

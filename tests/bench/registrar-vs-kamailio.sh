@@ -48,27 +48,12 @@ run_ladder() { # NAME PID
   register 1000 10000 "$OUT/$name-warmup"
   sleep 2
   if [[ -n "${BENCH_BISECT:-}" ]]; then
-    bisect "$name" "$pid"
+    bisect "$name" "$pid" reg/s 9 2000 20000 500 # the registrations of a failed rate time out (8 s)
     return
   fi
   for rate in "${RATES[@]}"; do
     run_rate "$name" "$pid" "$rate"
   done
-}
-
-# bisect NAME PID: the highest rate that passes (< 0.1 % failed, >= 95 % of the offered rate achieved), searched between
-# BENCH_LOW and BENCH_HIGH to BENCH_STEP.
-bisect() {
-  local name="$1" pid="$2" low="${BENCH_LOW:-2000}" high="${BENCH_HIGH:-20000}" step="${BENCH_STEP:-500}" mid best=0
-  while ((high - low > step)); do
-    mid=$(((low + high) / 2 / step * step))
-    ((mid <= low)) && mid=$((low + step))
-    ((mid >= high)) && break
-    run_rate "$name" "$pid" "$mid"
-    if [[ "$(cat "$OUT/$name-$mid.verdict")" == pass ]]; then best=$mid; low=$mid; else high=$mid; fi
-    sleep 9 # the registrations of a failed rate time out (8 s) before the next one
-  done
-  printf '%-9s highest passing rate: %d reg/s (bisection to %d reg/s)\n' "$name" "$best" "$step" | tee -a "$OUT/summary.txt"
 }
 
 run_rate() { # NAME PID RATE: one SIPp run, its line in the summary and its verdict in $OUT/NAME-RATE.verdict

@@ -63,3 +63,21 @@ serve() {
   log "dialer serve did not answer on $url"
   return 1
 }
+
+# bisect NAME PID UNIT PAUSE LOW HIGH STEP: the highest rate at which the calling script's `run_rate NAME PID RATE`
+# writes "pass" to $OUT/NAME-RATE.verdict, searched between LOW and HIGH to STEP (BENCH_LOW, BENCH_HIGH and
+# BENCH_STEP override them), PAUSE seconds after each rate so its failures time out before the next. Its line goes to
+# $OUT/summary.txt.
+bisect() {
+  local name="$1" pid="$2" unit="$3" pause="$4" low="${BENCH_LOW:-$5}" high="${BENCH_HIGH:-$6}" step="${BENCH_STEP:-$7}" mid best=0
+  while ((high - low > step)); do
+    mid=$(((low + high) / 2 / step * step))
+    ((mid <= low)) && mid=$((low + step))
+    ((mid >= high)) && break
+    run_rate "$name" "$pid" "$mid"
+    if [[ "$(cat "$OUT/$name-$mid.verdict")" == pass ]]; then best=$mid; low=$mid; else high=$mid; fi
+    sleep "$pause"
+  done
+  printf '%-9s highest passing rate: %d %s (bisection to %d %s)\n' "$name" "$best" "$unit" "$step" "$unit" | tee -a "$OUT/summary.txt"
+}
+
