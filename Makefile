@@ -11,6 +11,7 @@ DIALER = $(DOTNET) src/Dialer.Host/bin/Debug/net10.0/dialer.dll
 # runtime settings (server GC, thread-pool spin limit) as the figures there.
 RELEASE_DIR = var/release
 RUN_DIALER = $(DOTNET) $(RELEASE_DIR)/dialer.dll
+RELEASE_BUILD = $(DOTNET) build src/Dialer.Host -c Release -nologo -o $(RELEASE_DIR)
 DB = bash etc/dev-db.sh
 
 # Admin API token for local runs only; override for anything shared.
@@ -41,7 +42,7 @@ build:
 	$(DOTNET) build Dialer.sln -nologo -v minimal
 
 release:
-	$(DOTNET) build src/Dialer.Host -c Release -nologo -v minimal -o $(RELEASE_DIR)
+	$(RELEASE_BUILD) -v minimal
 
 # Private MariaDB (see etc/dev-db.conf); `start` is idempotent and its last
 # stdout line is the connection string.
@@ -72,7 +73,7 @@ run: release
 # Any CLI verb against the private MariaDB, beside a running `make run`: make dialer ARGS='health report'
 # (the build `make run` serves, brought up to date quietly).
 dialer:
-	@out="$$( $(DOTNET) build src/Dialer.Host -c Release -nologo -v quiet -o $(RELEASE_DIR) 2>&1 )" || { echo "$$out"; exit 1; }
+	@out="$$( $(RELEASE_BUILD) -v quiet 2>&1 )" || { echo "$$out"; exit 1; }
 	@cs="$$( $(DB) start 2>/dev/null | tail -n1 )"; \
 	Dialer__Database__ConnectionString="$$cs" $(RUN_DIALER) $(ARGS) --config $(CONFIG)
 

@@ -84,28 +84,21 @@ run_ladder() {
 
 # run_rate NAME PID RATE: one SIPp run at RATE, its line in the summary and its verdict in $OUT/NAME-RATE.verdict.
 run_rate() {
-  local name="$1" pid="$2" rate="$3" hz calls stats before after cpu start elapsed sampler refused drops i p99
-  hz="$(getconf CLK_TCK)"
+  local name="$1" pid="$2" rate="$3" calls stats cpu refused drops i p99
   {
     calls=$((rate * SECONDS_PER_RATE))
     stats="$OUT/$name-$rate.csv"
-    # Peak PSS of the proxy, sampled twice a second while the load runs.
-    (peak=0; while :; do v="$(tree_pss "$pid")"; ((v > peak)) && peak=$v && echo "$peak" >"$OUT/$name-$rate.pss"; sleep 0.5; done) &
-    sampler=$!
-    before="$(tree_ticks "$pid")"
+    # Peak PSS and CPU of the proxy while the load runs.
+    measure_start "$pid" "$OUT/$name-$rate.pss"
     read -r -a drops_before <<<"$(udp_drops)"
-    start="$(date +%s.%N)"
     mkdir -p "$OUT/$name-$rate"
     (cd "$OUT/$name-$rate" && timeout $((SECONDS_PER_RATE + 90)) sipp 127.0.0.1:5060 -sf "$REF/uac.xml" -s 1000 -i 127.0.0.1 -p 5080 \
       -r "$rate" -m "$calls" -d 100 -l $((rate * 3)) -buff_size "$SIPP_BUFFER" -nostdin -trace_stat -stf "$stats" -fd 1 -trace_counts -trace_rtt -rtt_freq 100 -recv_timeout 10000 \
       -timeout $((SECONDS_PER_RATE + 60))s >/dev/null 2>&1) || true
-    after="$(tree_ticks "$pid")"
+    measure_stop "$pid"
     read -r -a drops_after <<<"$(udp_drops)"
     drops=""
     for i in 0 1 2; do drops+="$((drops_after[i] - drops_before[i]))/"; done
-    elapsed="$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN {print b - a}')"
-    kill "$sampler" 2>/dev/null; wait "$sampler" 2>/dev/null || true
-    cpu="$(awk -v t=$((after - before)) -v hz="$hz" -v e="$elapsed" 'BEGIN {printf "%d", t * 100 / hz / e}')"
     # Calls the proxy refused with 503 end on the scenario's "rejected" branch, which SIPp counts as successful.
     # p99 of INVITE sent -> 200 received (the scenario's response time 1) over the rate's calls, in ms.
     p99="$(cat "$OUT/$name-$rate"/*_rtt.csv 2>/dev/null | awk -F';' '$3 == 1 { print $2 }' | sort -n | awk '{ v[n++] = $1 } END { print n ? v[int(n * 0.99)] : 0 }')"

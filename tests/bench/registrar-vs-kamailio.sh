@@ -57,19 +57,12 @@ run_ladder() { # NAME PID
 }
 
 run_rate() { # NAME PID RATE: one SIPp run, its line in the summary and its verdict in $OUT/NAME-RATE.verdict
-  local name="$1" pid="$2" rate="$3" hz calls stats before after start elapsed cpu sampler
-  hz="$(getconf CLK_TCK)"
+  local name="$1" pid="$2" rate="$3" calls stats cpu
   calls=$((rate * SECONDS_PER_RATE))
   stats="$OUT/$name-$rate.csv"
-  (peak=0; while :; do v="$(tree_pss "$pid")"; ((v > peak)) && peak=$v && echo "$peak" >"$OUT/$name-$rate.pss"; sleep 0.5; done) &
-  sampler=$!
-  before="$(tree_ticks "$pid")"
-  start="$(date +%s.%N)"
+  measure_start "$pid" "$OUT/$name-$rate.pss"
   register "$rate" "$calls" "$OUT/$name-$rate" "$stats"
-  after="$(tree_ticks "$pid")"
-  elapsed="$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN {print b - a}')"
-  kill "$sampler" 2>/dev/null; wait "$sampler" 2>/dev/null || true
-  cpu="$(awk -v t=$((after - before)) -v hz="$hz" -v e="$elapsed" 'BEGIN {printf "%d", t * 100 / hz / e}')"
+  measure_stop "$pid"
   awk -F';' -v name="$name" -v rate="$rate" -v calls="$calls" -v cpu="$cpu" -v pss="$(cat "$OUT/$name-$rate.pss" 2>/dev/null || echo 0)" \
     -v verdict="$OUT/$name-$rate.verdict" '
     NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }

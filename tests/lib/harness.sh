@@ -81,3 +81,19 @@ bisect() {
   printf '%-9s highest passing rate: %d %s (bisection to %d %s)\n' "$name" "$best" "$unit" "$step" "$unit" | tee -a "$OUT/summary.txt"
 }
 
+# measure_start PID PSS_FILE / measure_stop PID: around one load, the peak PSS of PID's process tree (sampled twice a
+# second into PSS_FILE) and its CPU as % of one core, left in $cpu by measure_stop.
+measure_start() {
+  local pid="$1" file="$2"
+  (peak=0; while :; do v="$(tree_pss "$pid")"; ((v > peak)) && peak=$v && echo "$peak" >"$file"; sleep 0.5; done) &
+  measure_sampler=$!
+  measure_ticks="$(tree_ticks "$1")"
+  measure_start="$(date +%s.%N)"
+}
+measure_stop() {
+  local after elapsed
+  after="$(tree_ticks "$1")"
+  elapsed="$(awk -v a="$measure_start" -v b="$(date +%s.%N)" 'BEGIN {print b - a}')"
+  kill "$measure_sampler" 2>/dev/null; wait "$measure_sampler" 2>/dev/null || true
+  cpu="$(awk -v t=$((after - measure_ticks)) -v hz="$(getconf CLK_TCK)" -v e="$elapsed" 'BEGIN {printf "%d", t * 100 / hz / e}')"
+}

@@ -22,18 +22,6 @@ public sealed class TransactionWaits
         _wake = time.CreateTimer(static state => ((TransactionWaits)state!).Fire(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
-    /// <summary>Transactions waiting (including ones that ended early and whose entry has not come up yet).</summary>
-    public int Count
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _lanes.Sum(lane => lane.Entries.Count);
-            }
-        }
-    }
-
     /// <summary>Ends <paramref name="transaction"/> once <paramref name="wait"/> has passed (zero: at the clock's next turn).</summary>
     internal void Add(SipTransaction transaction, TimeSpan wait)
     {
